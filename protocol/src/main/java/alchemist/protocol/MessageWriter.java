@@ -1,0 +1,133 @@
+package alchemist.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes one message (header and body) into a {@link ByteBuf}. Consecutive values of one datatype are
+ * grouped into one run, so {@code putShort(2).putShort(1)} writes {@code SHORT (2) 2 1}; a string is
+ * always a run of its own. {@link #finish()} fills in the run counts and the body length.
+ *
+ * <p>Not thread-safe; one writer per message. The buffer stays owned by the caller.
+ */
+public final class MessageWriter {
+    private final ByteBuf buf;
+    private final int start;
+    private Datatype runType;
+    private int runCountIndex = -1;
+    private long runCount;
+
+    private MessageWriter(ByteBuf buf) {
+        this.buf = buf;
+        this.start = buf.writerIndex();
+    }
+
+    /**
+     * Starts a message at the buffer's writer index.
+     *
+     * @param buf       where the message goes
+     * @param clientId  header client ID
+     * @param sessionId header session ID
+     * @param command   header command
+     */
+    public static MessageWriter begin(ByteBuf buf, int clientId, int sessionId, Command command) {
+        MessageWriter w = new MessageWriter(buf);
+        buf.writeShort(clientId).writeShort(sessionId).writeByte(command.code()).writeInt(0);
+        return w;
+    }
+
+    public MessageWriter putByte(int value) {
+        extendRun(Datatype.BYTE, 1);
+        buf.writeByte(value);
+        return this;
+    }
+
+    public MessageWriter putShort(int value) {
+        extendRun(Datatype.SHORT, 1);
+        buf.writeShort(value);
+        return this;
+    }
+
+    /** Writes a matrix ID the way the original clients do: as a SHORT. */
+    public MessageWriter putMatrixId(int id) {
+        return putShort(id);
+    }
+
+    public MessageWriter putInt(int value) {
+        extendRun(Datatype.INT, 1);
+        buf.writeInt(value);
+        return this;
+    }
+
+    public MessageWriter putLong(long value) {
+        extendRun(Datatype.LONG, 1);
+        buf.writeLong(value);
+        return this;
+    }
+
+    public MessageWriter putFloat(float value) {
+        extendRun(Datatype.FLOAT, 1);
+        buf.writeFloat(value);
+        return this;
+    }
+
+    public MessageWriter putDouble(double value) {
+        extendRun(Datatype.DOUBLE, 1);
+        buf.writeDouble(value);
+        return this;
+    }
+
+    /** Writes the four inclusive bounds of a block: first row, last row, first column, last column. */
+    public MessageWriter putBounds(long firstRow, long lastRow, long firstCol, long lastCol) {
+        return putLong(firstRow).putLong(lastRow).putLong(firstCol).putLong(lastCol);
+    }
+
+    /** Writes {@code length} doubles of {@code src} from {@code offset} in one bulk big-endian copy. */
+    public MessageWriter putDoubles(double[] src, int offset, int length) {
+        extendRun(Datatype.DOUBLE, length);
+        int bytes = length * Double.BYTES;
+        buf.ensureWritable(bytes);
+        int at = buf.writerIndex();
+        buf.nioBuffer(at, bytes).asDoubleBuffer().put(src, offset, length);
+        buf.writerIndex(at + bytes);
+        return this;
+    }
+
+    /** Writes a string as a run of its own: {@code STRING (bytes) text}. */
+    public MessageWriter putString(String value) {
+        closeRun();
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        buf.writeByte(Datatype.STRING.code()).writeInt(bytes.length).writeBytes(bytes);
+        return this;
+    }
+
+    /**
+     * Closes the last run and writes the body length into the header.
+     *
+     * @return the buffer, holding the whole message
+     */
+    public ByteBuf finish() {
+        closeRun();
+        buf.setInt(start + 5, buf.writerIndex() - start - Header.LENGTH);
+        return buf;
+    }
+
+    private void extendRun(Datatype type, int values) {
+        if (runType != type) {
+            closeRun();
+            buf.writeByte(type.code());
+            runCountIndex = buf.writerIndex();
+            buf.writeInt(0);
+            runType = type;
+            runCount = 0;
+        }
+        runCount += values;
+    }
+
+    private void closeRun() {
+        if (runType != null) {
+            buf.setInt(runCountIndex, (int) runCount);
+            runType = null;
+        }
+    }
+}
