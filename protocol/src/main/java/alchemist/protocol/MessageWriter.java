@@ -31,8 +31,13 @@ public final class MessageWriter {
      * @param command   header command
      */
     public static MessageWriter begin(ByteBuf buf, int clientId, int sessionId, Command command) {
+        return begin(buf, clientId, sessionId, command.code());
+    }
+
+    /** Starts a message with a raw command byte (the server's internal control messages use their own codes). */
+    public static MessageWriter begin(ByteBuf buf, int clientId, int sessionId, int commandCode) {
         MessageWriter w = new MessageWriter(buf);
-        buf.writeShort(clientId).writeShort(sessionId).writeByte(command.code()).writeInt(0);
+        buf.writeShort(clientId).writeShort(sessionId).writeByte(commandCode).writeInt(0);
         return w;
     }
 

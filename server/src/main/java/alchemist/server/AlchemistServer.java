@@ -1,0 +1,216 @@
+package alchemist.server;
+
+import alchemist.protocol.ConnectionFile;
+import alchemist.protocol.MessageFrameDecoder;
+import alchemist.protocol.WorkerInfo;
+import alchemist.server.comm.InProcessFabric;
+import alchemist.server.control.WorkerControl;
+import alchemist.server.control.WorkerControlLoop;
+import alchemist.server.driver.Driver;
+import alchemist.server.driver.DriverHandler;
+import alchemist.server.net.MessageServer;
+import alchemist.server.worker.Worker;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Alchemist server in embedded mode: the driver and N workers as threads of this JVM, each on its own
+ * TCP port, talking through an in-process {@code Communicator}. For tests, laptops, and the Spark
+ * driver. {@code try (AlchemistServer s = AlchemistServer.embedded(2)) { ... s.port() ... }}.
+ *
+ * <p>Lifecycle: built and started by {@link Builder#start()}, accepting clients until {@link #close()}
+ * (or an allowed SHUT_DOWN). Thread-safe.
+ */
+public final class AlchemistServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlchemistServer.class);
+
+    private final ServerConfig config;
+    private final EventLoopGroup group;
+    private final EventExecutorGroup driverExecutor;
+    private final List<Worker> workers = new ArrayList<>();
+    private final WorkerControl control;
+    private final Driver driver;
+    private final MessageServer driverServer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private AlchemistServer(ServerConfig config) {
+        this.config = config;
+        this.group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        this.driverExecutor = new DefaultEventExecutorGroup(Math.max(4, 2 * config.numWorkers()));
+        InProcessFabric fabric = new InProcessFabric(config.numWorkers() + 1);
+        for (int rank = 1; rank <= config.numWorkers(); rank++) {
+            Worker w = Worker.start(rank, config, group);
+            workers.add(w);
+            Thread loop = new Thread(new WorkerControlLoop(fabric.communicator(rank), w), "alchemist-worker-" + rank);
+            loop.setDaemon(true);
+            loop.start();
+        }
+        control = new WorkerControl(fabric.communicator(0));
+        List<WorkerInfo> registered = control.awaitRegistrations();
+        driver = new Driver(control, registered, config.allowShutdown() ? this::close : null);
+        driverServer = MessageServer.bind(group, config.bindHost(), config.driverPort(), config.maxMessageBytes(),
+                driverExecutor, () -> new DriverHandler(driver));
+        if (config.connectionFile() != null) {
+            new ConnectionFile(config.advertisedHost(), driverServer.port()).write(config.connectionFile());
+        }
+        LOG.info("Alchemist driver listens on {}:{} with {} workers", config.advertisedHost(), driverServer.port(),
+                config.numWorkers());
+    }
+
+    /** @return a builder with embedded defaults: loopback, ephemeral ports, 64 MiB messages */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts an embedded server with {@code workers} workers on ephemeral loopback ports. */
+    public static AlchemistServer embedded(int workers) {
+        return builder().workers(workers).start();
+    }
+
+    /** @return the driver's port */
+    public int port() {
+        return driverServer.port();
+    }
+
+    /** @return the address clients connect to */
+    public String host() {
+        return config.advertisedHost();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** @return the workers of this JVM (for tests and monitoring) */
+    public List<Worker> workers() {
+        return List.copyOf(workers);
+    }
+
+    /** @return the driver (for tests and monitoring) */
+    public Driver driver() {
+        return driver;
+    }
+
+    /** Blocks until the server stops. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops accepting, stops the workers, and releases every port and thread. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        driverServer.close();
+        control.close();
+        workers.forEach(Worker::close);
+        driverExecutor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        stopped.countDown();
+        LOG.info("Alchemist server stopped");
+    }
+
+    /** Builds a {@link ServerConfig} and starts a server with it. */
+    public static final class Builder {
+        private int workers = 2;
+        private String bindHost = "127.0.0.1";
+        private String advertisedHost;
+        private int port;
+        private Integer workerPortBase;
+        private long maxMessageBytes = MessageFrameDecoder.DEFAULT_MAX_BODY_LENGTH;
+        private long maxWorkerMemory = -1;
+        private Path libraryDir;
+        private boolean allowShutdown;
+        private Path connectionFile;
+
+        /** @param n number of workers, ≥ 1 */
+        public Builder workers(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("a server needs at least one worker, not " + n);
+            }
+            this.workers = n;
+            return this;
+        }
+
+        /** @param host address to bind; also advertised unless {@link #advertisedHost} says otherwise */
+        public Builder host(String host) {
+            this.bindHost = host;
+            return this;
+        }
+
+        /** @param host the address clients are told to connect to (when binding 0.0.0.0) */
+        public Builder advertisedHost(String host) {
+            this.advertisedHost = host;
+            return this;
+        }
+
+        /** @param port driver port; 0 (the default here) for an ephemeral one */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** @param base worker r listens on base + r; 0 for ephemeral ports (default: the driver port, or 0) */
+        public Builder workerPortBase(int base) {
+            this.workerPortBase = base;
+            return this;
+        }
+
+        /** @param bytes largest message body accepted; at least 64 MiB */
+        public Builder maxMessageBytes(long bytes) {
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** @param bytes matrix bytes one worker may hold (default: 3/4 of the heap shared by the workers) */
+        public Builder maxWorkerMemory(long bytes) {
+            this.maxWorkerMemory = bytes;
+            return this;
+        }
+
+        /** @param dir the only directory libraries load from */
+        public Builder libraryDir(Path dir) {
+            this.libraryDir = dir;
+            return this;
+        }
+
+        /** @param allow whether a client's SHUT_DOWN stops the server */
+        public Builder allowShutdown(boolean allow) {
+            this.allowShutdown = allow;
+            return this;
+        }
+
+        /** @param file where to write host and port once the server accepts clients */
+        public Builder connectionFile(Path file) {
+            this.connectionFile = file;
+            return this;
+        }
+
+        /** @return the configuration this builder describes */
+        public ServerConfig config() {
+            long memory = maxWorkerMemory > 0 ? maxWorkerMemory : Runtime.getRuntime().maxMemory() / 4 * 3 / workers;
+            String advertised = advertisedHost != null ? advertisedHost
+                    : "0.0.0.0".equals(bindHost) ? "127.0.0.1" : bindHost;
+            int base = workerPortBase != null ? workerPortBase : port;
+            return new ServerConfig(workers, bindHost, advertised, port, base, maxMessageBytes, memory, libraryDir,
+                    allowShutdown, connectionFile);
+        }
+
+        /** Starts the server; it accepts clients when this returns. */
+        public AlchemistServer start() {
+            return new AlchemistServer(config());
+        }
+    }
+}

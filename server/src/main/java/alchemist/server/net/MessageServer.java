@@ -1,0 +1,64 @@
+package alchemist.server.net;
+
+import alchemist.protocol.MessageFrameDecoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+/**
+ * A listening socket whose connections each get the pipeline {@code frameDecoder → handler}. The handler
+ * runs on the channel's event loop, or on {@code handlerExecutor} when it may block.
+ */
+public final class MessageServer implements AutoCloseable {
+    private final Channel channel;
+
+    private MessageServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @param bindHost        address to bind ("0.0.0.0" for all)
+     * @param port            port, 0 for an ephemeral one
+     * @param maxBodyLength   largest body accepted
+     * @param handlerExecutor where the handler runs, or null for the event loop
+     * @param handlers        a new handler per connection
+     */
+    public static MessageServer bind(EventLoopGroup group, String bindHost, int port, long maxBodyLength,
+            EventExecutorGroup handlerExecutor, Supplier<ChannelHandler> handlers) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("frameDecoder", new MessageFrameDecoder(maxBodyLength));
+                        ch.pipeline().addLast(handlerExecutor, "handler", handlers.get());
+                    }
+                });
+        Channel ch = b.bind(bindHost, port).syncUninterruptibly().channel();
+        return new MessageServer(ch);
+    }
+
+    /** @return the port actually bound */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

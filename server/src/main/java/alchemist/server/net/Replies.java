@@ -1,0 +1,46 @@
+package alchemist.server.net;
+
+import alchemist.protocol.AlchemistException;
+import alchemist.protocol.Command;
+import alchemist.protocol.MessageWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import java.util.function.Consumer;
+
+/** Writes replies and ERROR replies on a channel. */
+public final class Replies {
+    private Replies() {
+    }
+
+    /**
+     * Writes and flushes one reply.
+     *
+     * @param sizeHint expected size of the whole message, to allocate once
+     * @param body     writes the reply's values
+     */
+    public static ChannelFuture send(ChannelHandlerContext ctx, int clientId, int sessionId, Command command,
+            int sizeHint, Consumer<MessageWriter> body) {
+        ByteBuf buf = ctx.alloc().buffer(sizeHint);
+        try {
+            MessageWriter w = MessageWriter.begin(buf, clientId, sessionId, command);
+            body.accept(w);
+            w.finish();
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        return ctx.writeAndFlush(buf);
+    }
+
+    /** Writes and flushes a small reply. */
+    public static ChannelFuture send(ChannelHandlerContext ctx, int clientId, int sessionId, Command command,
+            Consumer<MessageWriter> body) {
+        return send(ctx, clientId, sessionId, command, 256, body);
+    }
+
+    /** Writes an ERROR reply: SHORT code, STRING message. */
+    public static ChannelFuture error(ChannelHandlerContext ctx, int clientId, int sessionId, AlchemistException e) {
+        return send(ctx, clientId, sessionId, Command.ERROR, w -> w.putShort(e.code().code()).putString(e.detail()));
+    }
+}
