@@ -99,7 +99,7 @@ final class WorkerDataHandler extends MessageHandler {
     /** SEND_MATRIX_BLOCKS: every block is checked before any is stored, so a bad message changes nothing. */
     private void receiveBlocks(ChannelHandlerContext ctx, Message m) {
         worker.checkServes(sessionId);
-        LocalRows rows = worker.store().get(m.reader().readMatrixId(), sessionId);
+        LocalRows rows = worker.store().get(new MessageReader(m.body().duplicate()).readMatrixId(), sessionId);
         int blocks = forEachBlock(m.body().duplicate(), rows, false);
         forEachBlock(m.body(), rows, true);
         Replies.send(ctx, clientId, sessionId, Command.SEND_MATRIX_BLOCKS,
