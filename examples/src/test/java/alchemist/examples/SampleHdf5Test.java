@@ -81,6 +81,10 @@ class SampleHdf5Test {
                 frob2 += x * x;
             }
         }
+        // The documented weights, 1000 * 0.85^k.
+        assertEquals(1000.0, SampleHdf5.weight(0), 1e-9);
+        assertEquals(850.0, SampleHdf5.weight(1), 1e-9);
+        assertEquals(722.5, SampleHdf5.weight(2), 1e-9);
         double weights2 = 0;
         for (int k = 0; k < SampleHdf5.RANK; k++) {
             weights2 += SampleHdf5.weight(k) * SampleHdf5.weight(k);
