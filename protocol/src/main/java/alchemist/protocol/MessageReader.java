@@ -111,16 +111,26 @@ public final class MessageReader {
         }
     }
 
-    /** Skips {@code count} values of the given type. */
+    /** Skips {@code count} values of the given type (for STRING, {@code count} whole strings). */
     public void skip(Datatype type, long count) {
         while (count > 0) {
             Datatype t = nextRun();
             if (t != type) {
                 throw mismatch(type, t);
             }
+            if (t == Datatype.STRING) {
+                // One string is one value: its whole run, however many bytes (none for the empty string).
+                body.skipBytes((int) runRemaining);
+                runRemaining = 0;
+                runType = null;
+                valuesRead++;
+                count--;
+                continue;
+            }
             long n = Math.min(count, runRemaining);
             body.skipBytes((int) (n * type.size()));
             runRemaining -= n;
+            valuesRead += n;
             count -= n;
         }
     }

@@ -1,6 +1,8 @@
 package alchemist.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * Parses and checks the run headers of a body ({@code u8 datatype, u32 count}). Every length is checked
@@ -9,6 +11,10 @@ import io.netty.buffer.ByteBuf;
 public final class Runs {
     /** Bytes in a run header. */
     public static final int HEADER_LENGTH = 5;
+
+    /** The codes a run may carry, as an error message lists them: "1, 15, 16, ..." (NONE is not one). */
+    private static final String KNOWN_CODES = Arrays.stream(Datatype.values()).filter(t -> t != Datatype.NONE)
+            .map(t -> String.valueOf(t.code())).collect(Collectors.joining(", "));
 
     private Runs() {
     }
@@ -27,7 +33,7 @@ public final class Runs {
         long count = body.readUnsignedInt();
         Datatype type = Datatype.fromCode(code);
         if (type == null || type == Datatype.NONE) {
-            throw malformed("unknown datatype code " + code);
+            throw malformed("unknown datatype code " + code + ", expected one of " + KNOWN_CODES);
         }
         long bytes = count * type.size();
         if (bytes > body.readableBytes()) {
