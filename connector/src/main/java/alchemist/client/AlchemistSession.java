@@ -1,5 +1,7 @@
 package alchemist.client;
 
+import alchemist.client.hdf5.Hdf5Dataset;
+import alchemist.client.hdf5.Hdf5File;
 import alchemist.client.net.ClientConnection;
 import alchemist.client.transfer.BlockFetcher;
 import alchemist.client.transfer.BlockSender;
@@ -210,6 +212,28 @@ public final class AlchemistSession implements AutoCloseable {
     /** Sends a row-major array of {@code rows × cols} values. */
     public MatrixHandle sendArray(double[] values, int rows, int cols) {
         return send(ArrayRowSource.rowMajor(values, rows, cols));
+    }
+
+    /**
+     * Opens an HDF5 file to pick a dataset from (the seed's {@code read_from_hdf5}); nothing is read yet.
+     *
+     * @throws IllegalArgumentException if it is missing or not HDF5
+     */
+    public Hdf5File readFromHdf5(Path path) {
+        return Hdf5File.open(path);
+    }
+
+    /** As {@link #readFromHdf5(Path)}. */
+    public Hdf5File readFromHdf5(String path) {
+        return readFromHdf5(Path.of(path));
+    }
+
+    /**
+     * Sends a 2-D dataset, streaming it in row chunks: each worker's rows are read from the file as they are
+     * sent, so the dataset is never held whole in memory.
+     */
+    public MatrixHandle sendHdf5(Hdf5Dataset dataset) {
+        return send(dataset);
     }
 
     /** @return the whole matrix, as rows */
