@@ -116,10 +116,27 @@ public final class AlchemistServer implements AutoCloseable {
         driverServer.close();
         control.close();
         workers.forEach(Worker::close);
+        removeConnectionFile();
         driverExecutor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         stopped.countDown();
         LOG.info("Alchemist server stopped");
+    }
+
+    /** Deletes the connection file if it still names this server, so clients do not try a dead one. */
+    private void removeConnectionFile() {
+        Path file = config.connectionFile();
+        if (file == null) {
+            return;
+        }
+        try {
+            ConnectionFile f = ConnectionFile.read(file);
+            if (f.port() == driverServer.port() && f.host().equals(config.advertisedHost())) {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            LOG.debug("leaving connection file {}: {}", file, e.toString());
+        }
     }
 
     /** Builds a {@link ServerConfig} and starts a server with it. */

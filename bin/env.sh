@@ -1,0 +1,68 @@
+# Sourced by the bin/ scripts: finds JDK 25 and Maven, installs what is missing when it can, and knows
+# how to build the project. Everything it needs on a fresh Debian machine is listed here.
+
+ALCHEMIST_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Debian packages the tests and the demo need (apt-get installs them when run as root).
+ALCHEMIST_DEBS=(maven)
+
+die() { echo "alchemist: $*" >&2; exit 1; }
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p'; }
+
+find_jdk25() {
+  local c
+  for c in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk /usr/lib/jvm/java-25-openjdk-amd64; do
+    if [ -n "$c" ] && [ -x "$c/bin/java" ] && [ "$(java_major "$c")" -ge 25 ] 2>/dev/null; then
+      echo "$c"; return 0
+    fi
+  done
+  return 1
+}
+
+install_debs() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "alchemist: installing Debian packages: ${missing[*]}" >&2
+    (apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "${missing[@]}" >/dev/null; }) \
+      || die "apt-get could not install ${missing[*]}"
+  else
+    die "missing Debian packages: ${missing[*]}. Fix: sudo apt-get install -y ${missing[*]}"
+  fi
+}
+
+setup_env() {
+  install_debs "${ALCHEMIST_DEBS[@]}"
+  JAVA_HOME="$(find_jdk25)" || die "JDK 25 not found. Fix: install Temurin 25 (it is expected at /usr/lib/jvm/temurin-25-jdk-amd64) or set JAVA_HOME to a JDK 25."
+  export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+  command -v mvn >/dev/null || die "Maven not found. Fix: sudo apt-get install -y maven"
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+}
+
+# Builds the jars (without tests) when a module's jar is missing or older than its sources.
+build_if_needed() {
+  local stale=0 m jar
+  for m in protocol server connector examples benchmarks; do
+    jar=$(ls "$ALCHEMIST_HOME/$m"/target/alchemist-"$m"-*.jar 2>/dev/null | head -n 1)
+    if [ -z "$jar" ] || [ -n "$(find "$ALCHEMIST_HOME/$m/src/main" "$ALCHEMIST_HOME/$m/pom.xml" "$ALCHEMIST_HOME/pom.xml" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+      stale=1
+    fi
+  done
+  if [ "$stale" -eq 1 ]; then
+    echo "alchemist: building (mvn package -DskipTests) ..." >&2
+    (cd "$ALCHEMIST_HOME" && mvn -B -q package -DskipTests) || die "the build failed"
+  fi
+}
+
+# The classpath of a module: its jar and its runtime dependencies (copied to target/lib at package time).
+module_classpath() {
+  local m="$1"
+  echo "$(ls "$ALCHEMIST_HOME/$m"/target/alchemist-"$m"-*.jar | head -n 1):$ALCHEMIST_HOME/$m/target/lib/*"
+}
+
+# JVM options every Alchemist JVM gets (Netty's direct buffers, and Spark's opens later).
+ALCHEMIST_JVM_OPTS=(-Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)

@@ -1,0 +1,57 @@
+package alchemist.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import alchemist.protocol.ConnectionFile;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's connection file and option parsing. */
+class ServerLauncherTest {
+
+    @Test
+    void connectionFileNamesTheDriverWhileItRunsAndGoesAwayAfter(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sub/connection");
+        int port;
+        try (AlchemistServer server = AlchemistServer.builder().workers(2).connectionFile(file).start()) {
+            port = server.port();
+            ConnectionFile f = ConnectionFile.read(file);
+            assertEquals("127.0.0.1", f.host());
+            assertEquals(port, f.port());
+            try (Socket s = new Socket(f.host(), f.port())) {
+                assertTrue(s.isConnected());
+            }
+        }
+        assertFalse(Files.exists(file), "a stopped server leaves no connection file behind");
+    }
+
+    @Test
+    void aConnectionFileWithoutPortIsRefusedClearly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad");
+        Files.writeString(file, "host=example\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConnectionFile.read(file));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void sizesParseWithBinaryUnits() {
+        assertEquals(512, AlchemistServerMain.parseSize("512"));
+        assertEquals(64L << 20, AlchemistServerMain.parseSize("64m"));
+        assertEquals(4L << 30, AlchemistServerMain.parseSize("4G"));
+        assertThrows(IllegalArgumentException.class, () -> AlchemistServerMain.parseSize("lots"));
+    }
+
+    @Test
+    void workerPortsFollowTheBase() {
+        ServerConfig fixed = AlchemistServer.builder().port(24960).config();
+        assertEquals(24962, fixed.workerPort(2));
+        ServerConfig ephemeral = AlchemistServer.builder().config();
+        assertEquals(0, ephemeral.workerPort(2));
+    }
+}
