@@ -11,33 +11,25 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MatrixStore {
     private final int workerId;
     private final long memoryLimit;
-    private final int maxSlabValues;
     private final Map<Integer, LocalRows> matrices = new ConcurrentHashMap<>();
     private long used;
 
-    /**
-     * @param memoryLimit   bytes of matrix data this worker may hold
-     * @param maxSlabValues values per slab (tests make it small to exercise several slabs)
-     */
-    public MatrixStore(int workerId, long memoryLimit, int maxSlabValues) {
+    /** @param memoryLimit bytes of matrix data this worker may hold */
+    public MatrixStore(int workerId, long memoryLimit) {
         this.workerId = workerId;
         this.memoryLimit = memoryLimit;
-        this.maxSlabValues = maxSlabValues;
-    }
-
-    public MatrixStore(int workerId, long memoryLimit) {
-        this(workerId, memoryLimit, LocalRows.MAX_SLAB_VALUES);
     }
 
     /**
-     * Reserves and zeroes this worker's rows of a new matrix.
+     * Reserves and zeroes this worker's rows {@code [firstRow, firstRow + rows)} of a new {@code numRows × cols} matrix.
      *
      * @throws AlchemistException {@link ErrorCode#NOT_ENOUGH_WORKER_MEMORY} if they do not fit the limit or the heap
      */
-    public LocalRows create(int matrixId, int sessionId, long firstRow, long rows, long cols) {
+    public LocalRows create(int matrixId, int sessionId, long numRows, long firstRow, long rows, long cols) {
         long bytes = LocalRows.bytesFor(rows, cols);
-        if (rows > Integer.MAX_VALUE || cols > LocalRows.MAX_SLAB_VALUES || bytes < 0) {
-            throw noMemory(matrixId, "its " + rows + " x " + cols + " rows here exceed what one worker can index");
+        if (cols > LocalRows.MAX_VALUES || rows * cols > LocalRows.MAX_VALUES) {
+            throw noMemory(matrixId, "its " + rows + " x " + cols + " values here exceed the " + LocalRows.MAX_VALUES
+                    + " one worker holds of one matrix; use more workers");
         }
         synchronized (this) {
             if (matrices.containsKey(matrixId)) {
@@ -50,7 +42,7 @@ public final class MatrixStore {
             used += bytes;
         }
         try {
-            LocalRows local = new LocalRows(matrixId, sessionId, firstRow, (int) rows, (int) cols, maxSlabValues);
+            LocalRows local = new LocalRows(matrixId, sessionId, numRows, firstRow, (int) rows, (int) cols);
             matrices.put(matrixId, local);
             return local;
         } catch (OutOfMemoryError e) {

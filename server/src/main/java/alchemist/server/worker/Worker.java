@@ -85,8 +85,8 @@ public final class Worker implements AutoCloseable {
         if (i < 0) {
             throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "worker " + id + " holds no rows of " + layout);
         }
-        store.create(layout.matrixId(), sessionId, layout.rowStart(i), layout.rowEnd(i) - layout.rowStart(i),
-                layout.numCols());
+        store.create(layout.matrixId(), sessionId, layout.numRows(), layout.rowStart(i),
+                layout.rowEnd(i) - layout.rowStart(i), layout.numCols());
     }
 
     /** Frees a matrix of a session. */
