@@ -54,7 +54,18 @@ public final class MatrixLayout {
 
     /** Writes the layout as MATRIX_INFO's reply body. */
     public void write(MessageWriter w) {
-        w.putMatrixId(matrixId).putLong(numRows).putLong(numCols).putByte(ROW_BLOCKS);
+        w.putMatrixId(matrixId);
+        writeAfterId(w);
+    }
+
+    /** Writes the layout as a task output: the ID as MATRIX_ID, then as in {@link #write}. */
+    public void writeAsOutput(MessageWriter w) {
+        w.putMatrixHandle(matrixId);
+        writeAfterId(w);
+    }
+
+    private void writeAfterId(MessageWriter w) {
+        w.putLong(numRows).putLong(numCols).putByte(ROW_BLOCKS);
         for (int id : workerIds) {
             w.putShort(id);
         }
@@ -64,7 +75,8 @@ public final class MatrixLayout {
     }
 
     /**
-     * Reads a layout written by {@link #write}; the worker count is what remains after the IDs.
+     * Reads a layout written by {@link #write} or {@link #writeAsOutput}; the worker IDs are the SHORTs
+     * before the LONG ranges.
      *
      * @throws AlchemistException if the ranges do not tile {@code [0, rows)} in order
      */

@@ -93,6 +93,30 @@ public final class MessageReader {
         return body.readCharSequence(bytes, StandardCharsets.UTF_8).toString();
     }
 
+    /**
+     * Reads the next value as whatever type the body holds: Byte, Short, Integer, Long, Float, Double,
+     * String, or for MATRIX_ID an Integer.
+     *
+     * @throws AlchemistException at the end of the body or for CHAR and COMMAND_CODE values
+     */
+    public Object readValue() {
+        Datatype type = nextRun();
+        if (type == null) {
+            throw mismatch(Datatype.NONE, null);
+        }
+        return switch (type) {
+            case BYTE -> readByte();
+            case SHORT -> readShort();
+            case MATRIX_ID -> readMatrixId();
+            case INT -> readInt();
+            case LONG -> readLong();
+            case FLOAT -> readFloat();
+            case DOUBLE -> readDouble();
+            case STRING -> readString();
+            default -> throw new AlchemistException(ErrorCode.INCONSISTENT_DATATYPES, "no value type for " + type);
+        };
+    }
+
     /** Reads {@code length} doubles into {@code dst} from {@code offset}, in bulk, across runs if needed. */
     public void readDoubles(double[] dst, int offset, int length) {
         while (length > 0) {

@@ -58,6 +58,38 @@ public final class MessageWriter {
         return putShort(id);
     }
 
+    /** Writes a matrix ID as the MATRIX_ID datatype (ext), which tells a reader that a matrix, not a number, follows. */
+    public MessageWriter putMatrixHandle(int id) {
+        extendRun(Datatype.MATRIX_ID, 1);
+        buf.writeShort(id);
+        return this;
+    }
+
+    /**
+     * Writes a boxed scalar as its natural type: Byte → BYTE, Short → SHORT, Integer → INT, Long → LONG,
+     * Float → FLOAT, Double → DOUBLE, String → STRING.
+     *
+     * @throws IllegalArgumentException for any other class
+     */
+    public MessageWriter putValue(Object value) {
+        if (value instanceof Byte b) {
+            return putByte(b);
+        } else if (value instanceof Short s) {
+            return putShort(s);
+        } else if (value instanceof Integer i) {
+            return putInt(i);
+        } else if (value instanceof Long l) {
+            return putLong(l);
+        } else if (value instanceof Float f) {
+            return putFloat(f);
+        } else if (value instanceof Double d) {
+            return putDouble(d);
+        } else if (value instanceof String s) {
+            return putString(s);
+        }
+        throw new IllegalArgumentException("no wire type for " + (value == null ? "null" : value.getClass().getName()));
+    }
+
     public MessageWriter putInt(int value) {
         extendRun(Datatype.INT, 1);
         buf.writeInt(value);

@@ -57,7 +57,7 @@ public final class AlchemistServer implements AutoCloseable {
         }
         control = new WorkerControl(fabric.communicator(0));
         List<WorkerInfo> registered = control.awaitRegistrations();
-        driver = new Driver(control, registered, config.allowShutdown() ? this::close : null);
+        driver = new Driver(control, registered, config.libraryDir(), config.allowShutdown() ? this::close : null);
         driverServer = MessageServer.bind(group, config.bindHost(), config.driverPort(), config.maxMessageBytes(),
                 driverExecutor, () -> new DriverHandler(driver));
         if (config.connectionFile() != null) {

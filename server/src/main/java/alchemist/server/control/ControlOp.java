@@ -17,7 +17,16 @@ public enum ControlOp {
     /** Worker to driver: SHORT error code (0 for success), STRING message, then what the operation returns. */
     REPLY(7),
     /** Driver to itself: its reply dispatcher stops. */
-    STOP_DISPATCHER(8);
+    STOP_DISPATCHER(8),
+    /** SHORT library ID, STRING client's name, STRING jar path: the worker loads the library for the session. */
+    LOAD_LIBRARY(9),
+    /** SHORT library ID. */
+    UNLOAD_LIBRARY(10),
+    /**
+     * SHORT library ID, STRING task, SHORT(k) the session's workers, SHORT(n) IDs for the matrix outputs,
+     * then the arguments in the signature's types. The reply lists the outputs (see {@code TaskRunner}).
+     */
+    RUN_TASK(11);
 
     /** Tag of messages to the workers. */
     public static final int TAG_TO_WORKER = 1;

@@ -89,6 +89,40 @@ public final class WorkerControl implements AutoCloseable {
         return callAll(workers, op, sessionId, NO_FIELDS);
     }
 
+    /** A worker's reply: its status, message, and the fields after them. */
+    public record Reply(int worker, int status, String message, MessageReader fields) {
+    }
+
+    /**
+     * Runs an operation on several workers and returns every reply, failed or not, once all are in.
+     *
+     * @throws AlchemistException only if a worker could not be reached
+     */
+    public List<Reply> callAllReplies(List<Integer> workers, ControlOp op, int sessionId, Consumer<MessageWriter> fields) {
+        List<CompletableFuture<ControlMessage>> calls = new ArrayList<>();
+        for (int worker : workers) {
+            calls.add(start(worker, op, sessionId, fields));
+        }
+        List<Reply> replies = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            MessageReader r = join(calls.get(i)).fields();
+            int status = r.readShort();
+            replies.add(new Reply(workers.get(i), status, r.readString(), r));
+        }
+        return replies;
+    }
+
+    private static ControlMessage join(CompletableFuture<ControlMessage> call) {
+        try {
+            return call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "interrupted waiting for workers");
+        } catch (ExecutionException e) {
+            throw new AlchemistException(ErrorCode.INTERNAL_ERROR, e.getCause().getMessage());
+        }
+    }
+
     private CompletableFuture<ControlMessage> start(int worker, ControlOp op, int sessionId, Consumer<MessageWriter> fields) {
         if (closed) {
             throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "the server is shutting down");
@@ -105,19 +139,16 @@ public final class WorkerControl implements AutoCloseable {
         AlchemistException first = null;
         for (CompletableFuture<ControlMessage> call : calls) {
             try {
-                MessageReader r = call.get().fields();
+                MessageReader r = join(call).fields();
                 int status = r.readShort();
                 String text = r.readString();
                 if (status != 0 && first == null) {
                     first = new AlchemistException(ErrorCode.fromCode(status), text);
                 }
                 results.add(r);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "interrupted waiting for workers");
-            } catch (ExecutionException e) {
+            } catch (AlchemistException e) {
                 if (first == null) {
-                    first = new AlchemistException(ErrorCode.INTERNAL_ERROR, e.getCause().getMessage());
+                    first = e;
                 }
             }
         }

@@ -6,7 +6,9 @@ import alchemist.protocol.MatrixLayout;
 import alchemist.protocol.MessageWriter;
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.CommunicatorClosedException;
+import alchemist.server.worker.TaskRunner;
 import alchemist.server.worker.Worker;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +22,13 @@ public final class WorkerControlLoop implements Runnable {
 
     private final Communicator comm;
     private final Worker worker;
+    private final TaskRunner tasks;
 
+    /** @param comm the world communicator; this worker's rank is its ID */
     public WorkerControlLoop(Communicator comm, Worker worker) {
         this.comm = comm;
         this.worker = worker;
+        this.tasks = new TaskRunner(worker, comm);
     }
 
     @Override
@@ -48,10 +53,19 @@ public final class WorkerControlLoop implements Runnable {
         try {
             switch (m.op()) {
                 case ASSIGN_SESSION -> worker.assignSession(m.sessionId(), m.fields().readLong());
-                case RELEASE_SESSION -> worker.releaseSession(m.sessionId());
+                case RELEASE_SESSION -> {
+                    tasks.unloadAll();
+                    worker.releaseSession(m.sessionId());
+                }
                 case CREATE_MATRIX -> worker.createMatrix(m.sessionId(), MatrixLayout.read(m.fields()));
                 case FREE_MATRIX -> worker.freeMatrix(m.sessionId(), m.fields().readMatrixId());
-                case SHUTDOWN -> { }
+                case LOAD_LIBRARY -> tasks.load(m.sessionId(), m.fields().readUnsignedShort(), m.fields().readString(),
+                        Path.of(m.fields().readString()));
+                case UNLOAD_LIBRARY -> tasks.unload(m.fields().readUnsignedShort());
+                case RUN_TASK -> {
+                    return tasks.run(m.sessionId(), m.fields());
+                }
+                case SHUTDOWN -> tasks.unloadAll();
                 default -> throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "a worker cannot " + m.op());
             }
             return w -> w.putShort(0).putString("");

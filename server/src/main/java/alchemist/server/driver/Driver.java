@@ -4,8 +4,16 @@ import alchemist.protocol.AlchemistException;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MatrixLayout;
 import alchemist.protocol.WorkerInfo;
+import alchemist.protocol.MessageReader;
 import alchemist.server.control.ControlOp;
 import alchemist.server.control.WorkerControl;
+import alchemist.server.library.LibraryFiles;
+import alchemist.server.library.LoadedLibrary;
+import alchemist.server.library.TaskArguments;
+import alchemist.task.ArgType;
+import alchemist.task.Signature;
+import alchemist.task.Task;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,16 +39,20 @@ public final class Driver {
     private final AtomicInteger lastClientId = new AtomicInteger();
     private final AtomicInteger lastSessionId = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger lastLibraryId = new AtomicInteger();
+    private final Path libraryDir;
     private final Runnable shutDown;
 
     /**
-     * @param control  the channel to the workers
-     * @param workers  the registered workers
-     * @param shutDown stops the server when a client's SHUT_DOWN is allowed; null if it never is
+     * @param control    the channel to the workers
+     * @param workers    the registered workers
+     * @param libraryDir the only directory libraries load from, or null for none
+     * @param shutDown   stops the server when a client's SHUT_DOWN is allowed; null if it never is
      */
-    public Driver(WorkerControl control, List<WorkerInfo> workers, Runnable shutDown) {
+    public Driver(WorkerControl control, List<WorkerInfo> workers, Path libraryDir, Runnable shutDown) {
         this.control = control;
         this.pool = new WorkerPool(workers);
+        this.libraryDir = libraryDir;
         this.shutDown = shutDown;
     }
 
@@ -66,6 +78,14 @@ public final class Driver {
         List<Integer> ids = pool.allocate(s.id(), n);
         try {
             control.callAll(ids, ControlOp.ASSIGN_SESSION, s.id(), w -> w.putLong(s.token()));
+        } catch (AlchemistException e) {
+            release(s, ids);
+            throw e;
+        }
+        try {
+            for (LoadedLibrary lib : s.libraries().values()) {
+                loadOnWorkers(s, lib, ids);
+            }
         } catch (AlchemistException e) {
             release(s, ids);
             throw e;
@@ -192,6 +212,178 @@ public final class Driver {
         }
     }
 
+    /**
+     * Loads a library for the session, on the driver and on each of the session's workers.
+     *
+     * @param path a jar inside the library directory, or empty to find {@code name} there
+     * @return the library's ID (the same ID if the session loaded it before)
+     * @throws AlchemistException {@link ErrorCode#NOT_PERMITTED} for a path outside the library directory,
+     *                            {@link ErrorCode#UNKNOWN_LIBRARY_OR_TASK} if there is no library there
+     */
+    int loadLibrary(Session s, String name, String path) {
+        Path jar = LibraryFiles.resolve(libraryDir, name, path);
+        for (LoadedLibrary lib : s.libraries().values()) {
+            if (lib.jar().equals(jar) && lib.clientName().equals(name)) {
+                return lib.id();
+            }
+        }
+        LoadedLibrary lib = LoadedLibrary.load(lastLibraryId.updateAndGet(i -> i % 0xFFFF + 1), name, jar);
+        List<Integer> workers = workerIds(s);
+        try {
+            loadOnWorkers(s, lib, workers);
+        } catch (AlchemistException e) {
+            unloadOnWorkers(s, lib.id(), workers);
+            lib.close();
+            throw e;
+        }
+        s.libraries().put(lib.id(), lib);
+        LOG.info("session {} loaded library {} ({}) from {} as {}", s.id(), name, lib.name(), jar, lib.id());
+        return lib.id();
+    }
+
+    private void loadOnWorkers(Session s, LoadedLibrary lib, List<Integer> workers) {
+        control.callAll(workers, ControlOp.LOAD_LIBRARY, s.id(),
+                w -> w.putShort(lib.id()).putString(lib.clientName()).putString(lib.jar().toString()));
+    }
+
+    private void unloadOnWorkers(Session s, int libraryId, List<Integer> workers) {
+        try {
+            control.callAll(workers, ControlOp.UNLOAD_LIBRARY, s.id(), w -> w.putShort(libraryId));
+        } catch (AlchemistException e) {
+            LOG.debug("unloading library {}: {}", libraryId, e.getMessage());
+        }
+    }
+
+    /**
+     * Unloads one of the session's libraries.
+     *
+     * @throws AlchemistException {@link ErrorCode#UNKNOWN_LIBRARY_OR_TASK} if the session has no such library
+     */
+    void unloadLibrary(Session s, int libraryId) {
+        LoadedLibrary lib = s.libraries().remove(libraryId);
+        if (lib == null) {
+            throw new AlchemistException(ErrorCode.UNKNOWN_LIBRARY_OR_TASK, "session " + s.id() + " has no library " + libraryId);
+        }
+        unloadOnWorkers(s, libraryId, workerIds(s));
+        lib.close();
+    }
+
+    /** @return the session's libraries */
+    List<LoadedLibrary> libraries(Session s) {
+        return List.copyOf(s.libraries().values());
+    }
+
+    /**
+     * Runs a task on the session's workers: reads its name and arguments from RUN_TASK, checks them
+     * against the signature, and returns its outputs once every worker has finished its part.
+     *
+     * @throws AlchemistException {@link ErrorCode#UNKNOWN_LIBRARY_OR_TASK}, {@link ErrorCode#BAD_TASK_ARGUMENTS} with
+     *                            the signature, {@link ErrorCode#UNKNOWN_MATRIX}, or the task's failure
+     *                            ({@link ErrorCode#TASK_FAILED}, or the code it threw)
+     */
+    List<TaskOutput> runTask(Session s, MessageReader r) {
+        String requested = r.readString();
+        LoadedLibrary lib = findLibrary(s, requested);
+        String taskName = requested.substring(requested.lastIndexOf('.') + 1);
+        Task task = lib.task(taskName);
+        Signature sig = task.signature();
+        TaskArguments args = TaskArguments.readFromClient(r, taskName, sig);
+        for (int id : args.matrixIds()) {
+            catalog.get(s.id(), id);
+        }
+        List<Integer> workers = workerIds(s);
+        if (workers.isEmpty()) {
+            throw new AlchemistException(ErrorCode.NO_WORKERS, "session " + s.id() + " holds no workers; REQUEST_WORKERS first");
+        }
+        int[] outputIds = catalog.reserve(s.id(), (int) sig.outputs().stream().filter(o -> o.type() == ArgType.MATRIX).count());
+        List<WorkerControl.Reply> replies = control.callAllReplies(workers, ControlOp.RUN_TASK, s.id(), w -> {
+            w.putShort(lib.id()).putString(task.name()).putShort(workers.size());
+            workers.forEach(w::putShort);
+            w.putShort(outputIds.length);
+            for (int id : outputIds) {
+                w.putShort(id);
+            }
+            args.write(w);
+        });
+        WorkerControl.Reply failed = firstFailure(replies);
+        if (failed != null) {
+            for (int id : outputIds) {
+                freeOnWorkers(s, id, workers);
+                catalog.remove(id);
+            }
+            throw new AlchemistException(ErrorCode.fromCode(failed.status()), failed.message());
+        }
+        return collectOutputs(s, task.name(), sig, replies, outputIds, workers);
+    }
+
+    private LoadedLibrary findLibrary(Session s, String requested) {
+        int dot = requested.lastIndexOf('.');
+        String libName = dot < 0 ? null : requested.substring(0, dot);
+        String taskName = requested.substring(dot + 1);
+        for (LoadedLibrary lib : s.libraries().values()) {
+            if ((libName == null || lib.answersTo(libName)) && lib.task(taskName) != null) {
+                return lib;
+            }
+        }
+        StringBuilder known = new StringBuilder();
+        for (LoadedLibrary lib : s.libraries().values()) {
+            known.append(known.length() == 0 ? "" : "; ").append(lib.clientName()).append(": ").append(lib.describeTasks());
+        }
+        throw new AlchemistException(ErrorCode.UNKNOWN_LIBRARY_OR_TASK, "no task " + requested + " in the session's libraries"
+                + (known.length() == 0 ? " (none loaded: LOAD_LIBRARY first)" : " (" + known + ")"));
+    }
+
+    /** @return the failure that started it all (a worker that failed itself, not one stopped by a peer), or null */
+    private static WorkerControl.Reply firstFailure(List<WorkerControl.Reply> replies) {
+        WorkerControl.Reply any = null;
+        for (WorkerControl.Reply reply : replies) {
+            if (reply.status() != 0) {
+                boolean primary = reply.fields().hasRemaining() && reply.fields().readByte() == 1;
+                if (primary) {
+                    return reply;
+                }
+                any = any == null ? reply : any;
+            }
+        }
+        return any;
+    }
+
+    private List<TaskOutput> collectOutputs(Session s, String taskName, Signature sig, List<WorkerControl.Reply> replies,
+            int[] outputIds, List<Integer> workers) {
+        List<TaskOutput> outputs = new ArrayList<>();
+        int[] ids = workers.stream().mapToInt(Integer::intValue).toArray();
+        int next = 0;
+        for (Signature.Output o : sig.outputs()) {
+            if (o.type() != ArgType.MATRIX) {
+                outputs.add(new TaskOutput(o.name(), null, replies.get(0).fields().readValue()));
+                continue;
+            }
+            long rows = -1;
+            long cols = -1;
+            for (WorkerControl.Reply reply : replies) {
+                long r = reply.fields().readLong();
+                long c = reply.fields().readLong();
+                if (rows >= 0 && (r != rows || c != cols)) {
+                    throw new AlchemistException(ErrorCode.TASK_FAILED, "task " + taskName + " made output " + o.name()
+                            + " " + rows + " x " + cols + " on one worker and " + r + " x " + c + " on worker " + reply.worker());
+                }
+                rows = r;
+                cols = c;
+            }
+            MatrixLayout layout = MatrixLayout.rowBlocks(outputIds[next++], rows, cols, ids);
+            catalog.bind(s.id(), layout);
+            s.matrices().add(layout.matrixId());
+            outputs.add(new TaskOutput(o.name(), layout, null));
+        }
+        return outputs;
+    }
+
+    private List<Integer> workerIds(Session s) {
+        synchronized (s) {
+            return new ArrayList<>(s.workers());
+        }
+    }
+
     /** Ends a session (stop or disconnect): its workers go back to the pool and its matrices are freed. */
     void endSession(Session s) {
         if (s.ended()) {
@@ -205,6 +397,8 @@ public final class Driver {
             for (int m : List.copyOf(s.matrices())) {
                 catalog.remove(m);
             }
+            s.libraries().values().forEach(LoadedLibrary::close);
+            s.libraries().clear();
             LOG.info("session {} ended", s.id());
         }
     }

@@ -10,6 +10,7 @@ import alchemist.protocol.Message;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.MessageWriter;
 import alchemist.protocol.WorkerInfo;
+import alchemist.server.library.LoadedLibrary;
 import alchemist.server.net.MessageHandler;
 import alchemist.server.net.Replies;
 import io.netty.channel.ChannelFuture;
@@ -100,6 +101,36 @@ public final class DriverHandler extends MessageHandler {
                 int id = r.readMatrixId();
                 driver.freeMatrix(session, id);
                 reply(ctx, command, w -> w.putMatrixId(id));
+            }
+            case LOAD_LIBRARY -> {
+                String name = r.readString();
+                String path = r.hasRemaining() ? r.readString() : "";
+                int id = driver.loadLibrary(session, name, path);
+                reply(ctx, command, w -> w.putShort(id));
+            }
+            case UNLOAD_LIBRARY -> {
+                int id = r.readUnsignedShort();
+                driver.unloadLibrary(session, id);
+                reply(ctx, command, w -> w.putShort(id));
+            }
+            case LIST_LIBRARIES -> reply(ctx, command, w -> {
+                for (LoadedLibrary lib : driver.libraries(session)) {
+                    w.putShort(lib.id()).putString(lib.clientName()).putString(lib.describeTasks());
+                }
+            });
+            case RUN_TASK -> {
+                List<TaskOutput> outputs = driver.runTask(session, r);
+                reply(ctx, command, w -> {
+                    w.putShort(outputs.size());
+                    for (TaskOutput o : outputs) {
+                        w.putString(o.name());
+                        if (o.matrix() != null) {
+                            o.matrix().writeAsOutput(w);
+                        } else {
+                            w.putValue(o.scalar());
+                        }
+                    }
+                });
             }
             case SHUT_DOWN -> {
                 driver.shutDown();

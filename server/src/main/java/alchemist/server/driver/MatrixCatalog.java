@@ -26,15 +26,38 @@ final class MatrixCatalog {
      * @throws AlchemistException {@link ErrorCode#INTERNAL_ERROR} when all 65535 IDs are in use
      */
     synchronized MatrixLayout add(int sessionId, long rows, long cols, int[] workerIds) {
+        MatrixLayout layout = MatrixLayout.rowBlocks(nextFreeId(), rows, cols, workerIds);
+        matrices.put(layout.matrixId(), new Entry(sessionId, layout));
+        return layout;
+    }
+
+    private int nextFreeId() {
         for (int tries = 0; tries < MAX_ID; tries++) {
             lastId = lastId % MAX_ID + 1;
             if (!matrices.containsKey(lastId)) {
-                MatrixLayout layout = MatrixLayout.rowBlocks(lastId, rows, cols, workerIds);
-                matrices.put(lastId, new Entry(sessionId, layout));
-                return layout;
+                return lastId;
             }
         }
         throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "all " + MAX_ID + " matrix IDs are in use");
+    }
+
+    /**
+     * Reserves IDs for a task's matrix outputs, before their sizes are known.
+     *
+     * @throws AlchemistException {@link ErrorCode#INTERNAL_ERROR} when the IDs run out
+     */
+    synchronized int[] reserve(int sessionId, int count) {
+        int[] ids = new int[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = nextFreeId();
+            matrices.put(ids[i], new Entry(sessionId, null));
+        }
+        return ids;
+    }
+
+    /** Gives a reserved ID its layout: the matrix now exists. */
+    synchronized void bind(int sessionId, MatrixLayout layout) {
+        matrices.put(layout.matrixId(), new Entry(sessionId, layout));
     }
 
     /**
@@ -43,7 +66,7 @@ final class MatrixCatalog {
      */
     synchronized MatrixLayout get(int sessionId, int matrixId) {
         Entry e = matrices.get(matrixId);
-        if (e == null || e.sessionId() != sessionId) {
+        if (e == null || e.sessionId() != sessionId || e.layout() == null) {
             throw new AlchemistException(ErrorCode.UNKNOWN_MATRIX, "no matrix " + matrixId + " in session " + sessionId);
         }
         return e.layout();

@@ -1,5 +1,7 @@
 package alchemist.server.driver;
 
+import alchemist.server.library.LoadedLibrary;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -15,6 +17,7 @@ final class Session {
     private final long token;
     private final SortedSet<Integer> workers = new TreeSet<>();
     private final Set<Integer> matrices = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, LoadedLibrary> libraries = new ConcurrentHashMap<>();
     private volatile boolean ended;
 
     Session(int id, int clientId, long token) {
@@ -42,6 +45,11 @@ final class Session {
 
     Set<Integer> matrices() {
         return matrices;
+    }
+
+    /** @return the libraries the session loaded, by ID */
+    Map<Integer, LoadedLibrary> libraries() {
+        return libraries;
     }
 
     boolean ended() {
