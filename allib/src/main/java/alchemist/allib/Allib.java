@@ -1,0 +1,21 @@
+package alchemist.allib;
+
+import alchemist.task.Library;
+import alchemist.task.Task;
+import java.util.List;
+
+/**
+ * The standard Alchemist task library. Load it with {@code loadLibrary("allib", "")} from a server whose
+ * library directory holds its jar; its tasks then run as {@code truncated_svd} or {@code allib.truncated_svd}.
+ */
+public final class Allib implements Library {
+    @Override
+    public String name() {
+        return "allib";
+    }
+
+    @Override
+    public List<Task> tasks() {
+        return List.of(new GramTask());
+    }
+}
