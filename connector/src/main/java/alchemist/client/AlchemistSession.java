@@ -272,6 +272,73 @@ public final class AlchemistSession implements AutoCloseable {
     }
 
     /**
+     * Loads a library on the driver and the session's workers (the seed's {@code load_library}).
+     *
+     * @param name the library's name, e.g. "allib"
+     * @param path its jar inside the server's library directory, absolute or relative to it; empty to let
+     *             the server find {@code name} there
+     * @throws AlchemistException {@link ErrorCode#NOT_PERMITTED} for a path outside the library directory,
+     *                            {@link ErrorCode#UNKNOWN_LIBRARY_OR_TASK} if there is no such library
+     */
+    public LibraryHandle loadLibrary(String name, String path) {
+        int id = driver().call(Command.LOAD_LIBRARY, w -> w.putString(name).putString(path), MessageReader::readUnsignedShort);
+        return new LibraryHandle(id, name, "");
+    }
+
+    /** Loads a library by name from the server's library directory. */
+    public LibraryHandle loadLibrary(String name) {
+        return loadLibrary(name, "");
+    }
+
+    /** Unloads a library from the session. */
+    public void unloadLibrary(LibraryHandle library) {
+        driver().call(Command.UNLOAD_LIBRARY, w -> w.putShort(library.id()), MessageReader::readUnsignedShort);
+    }
+
+    /** @return the session's libraries with their tasks' signatures */
+    public List<LibraryHandle> listLibraries() {
+        return driver().call(Command.LIST_LIBRARIES, w -> { }, r -> {
+            List<LibraryHandle> out = new ArrayList<>();
+            while (r.hasRemaining()) {
+                out.add(new LibraryHandle(r.readUnsignedShort(), r.readString(), r.readString()));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Runs a task of a loaded library on the session's workers (the seed's {@code run_task}).
+     *
+     * @param task "truncated_svd" or "allib.truncated_svd"
+     * @param args the task's arguments in order: {@link MatrixHandle}s and Integer, Long, Double, Float, Short,
+     *             Byte or String values
+     * @return its outputs by name
+     * @throws AlchemistException {@link ErrorCode#BAD_TASK_ARGUMENTS} with the expected signature,
+     *                            {@link ErrorCode#UNKNOWN_LIBRARY_OR_TASK}, {@link ErrorCode#TASK_FAILED}, ...
+     */
+    public TaskResult runTask(String task, Object... args) {
+        return driver().call(Command.RUN_TASK, w -> {
+            w.putString(task);
+            for (Object a : args) {
+                if (a instanceof MatrixHandle h) {
+                    w.putMatrixId(h.id());
+                } else {
+                    w.putValue(a);
+                }
+            }
+        }, r -> {
+            int n = r.readUnsignedShort();
+            java.util.Map<String, Object> outputs = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = r.readString();
+                outputs.put(name, r.peekType() == alchemist.protocol.Datatype.MATRIX_ID
+                        ? new MatrixHandle(MatrixLayout.read(r)) : r.readValue());
+            }
+            return new TaskResult(outputs);
+        });
+    }
+
+    /**
      * Asks the server to stop (SHUT_DOWN).
      *
      * @throws AlchemistException {@link ErrorCode#NOT_PERMITTED} unless the server allows it

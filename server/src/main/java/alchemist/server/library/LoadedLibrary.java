@@ -5,7 +5,6 @@ import alchemist.protocol.ErrorCode;
 import alchemist.task.Library;
 import alchemist.task.Task;
 import java.io.IOException;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -16,8 +15,9 @@ import java.util.ServiceLoader;
 import java.util.StringJoiner;
 
 /**
- * A library jar loaded in a class loader of its own (its parent is the server's, which gives it the task
- * SPI and the server's BLAS). The driver and every worker of the session each load their own copy.
+ * A library jar loaded in a class loader of its own ({@link LibraryClassLoader}: the jar's classes first,
+ * the task SPI and BLAS from the server). The driver and every worker of the session each load their own
+ * copy.
  */
 public final class LoadedLibrary implements AutoCloseable {
     private final int id;
@@ -50,7 +50,7 @@ public final class LoadedLibrary implements AutoCloseable {
     public static LoadedLibrary load(int id, String clientName, Path jar) {
         URLClassLoader loader;
         try {
-            loader = new URLClassLoader("alchemist-library-" + clientName, new URL[] {jar.toUri().toURL()},
+            loader = new LibraryClassLoader("alchemist-library-" + clientName, jar.toUri().toURL(),
                     LoadedLibrary.class.getClassLoader());
         } catch (IOException e) {
             throw new AlchemistException(ErrorCode.UNKNOWN_LIBRARY_OR_TASK, "cannot open library " + jar + ": " + e);
