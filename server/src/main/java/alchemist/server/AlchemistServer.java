@@ -65,6 +65,11 @@ public final class AlchemistServer implements AutoCloseable {
         }
         LOG.info("Alchemist driver listens on {}:{} with {} workers", config.advertisedHost(), driverServer.port(),
                 config.numWorkers());
+        if (NativeLinalg.isNative()) {
+            LOG.info("tasks run on {}", NativeLinalg.describe());
+        } else {
+            LOG.warn("tasks run on {}: not native, about 20x slower (install libopenblas0-pthread)", NativeLinalg.describe());
+        }
     }
 
     /** @return a builder with embedded defaults: loopback, ephemeral ports, 64 MiB messages */
