@@ -13,8 +13,6 @@ import alchemist.server.worker.Worker;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +33,6 @@ public final class AlchemistServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final EventLoopGroup group;
-    private final EventExecutorGroup driverExecutor;
     private final List<Worker> workers = new ArrayList<>();
     private final WorkerControl control;
     private final Driver driver;
@@ -46,7 +43,6 @@ public final class AlchemistServer implements AutoCloseable {
     private AlchemistServer(ServerConfig config) {
         this.config = config;
         this.group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
-        this.driverExecutor = new DefaultEventExecutorGroup(Math.max(4, 2 * config.numWorkers()));
         InProcessFabric fabric = new InProcessFabric(config.numWorkers() + 1);
         for (int rank = 1; rank <= config.numWorkers(); rank++) {
             Worker w = Worker.start(rank, config, group);
@@ -59,7 +55,7 @@ public final class AlchemistServer implements AutoCloseable {
         List<WorkerInfo> registered = control.awaitRegistrations();
         driver = new Driver(control, registered, config.libraryDir(), config.allowShutdown() ? this::close : null);
         driverServer = MessageServer.bind(group, config.bindHost(), config.driverPort(), config.maxMessageBytes(),
-                driverExecutor, () -> new DriverHandler(driver));
+                true, () -> new DriverHandler(driver));
         if (config.connectionFile() != null) {
             new ConnectionFile(config.advertisedHost(), driverServer.port()).write(config.connectionFile());
         }
@@ -122,7 +118,6 @@ public final class AlchemistServer implements AutoCloseable {
         control.close();
         workers.forEach(Worker::close);
         removeConnectionFile();
-        driverExecutor.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         stopped.countDown();
         LOG.info("Alchemist server stopped");

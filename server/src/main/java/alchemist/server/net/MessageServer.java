@@ -9,15 +9,21 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 /**
  * A listening socket whose connections each get the pipeline {@code frameDecoder → handler}. The handler
- * runs on the channel's event loop, or on {@code handlerExecutor} when it may block.
+ * runs on the channel's event loop, or, when it may block (the driver's waits for workers and tasks), on a
+ * thread of its own per connection, so that one session's long task never delays another's commands.
  */
 public final class MessageServer implements AutoCloseable {
+    private static final ThreadFactory THREADS = new DefaultThreadFactory("alchemist-connection", true);
     private final Channel channel;
 
     private MessageServer(Channel channel) {
@@ -30,11 +36,11 @@ public final class MessageServer implements AutoCloseable {
      * @param bindHost        address to bind ("0.0.0.0" for all)
      * @param port            port, 0 for an ephemeral one
      * @param maxBodyLength   largest body accepted
-     * @param handlerExecutor where the handler runs, or null for the event loop
+     * @param threadPerConnection whether the handler runs on a thread of its own instead of the event loop
      * @param handlers        a new handler per connection
      */
     public static MessageServer bind(EventLoopGroup group, String bindHost, int port, long maxBodyLength,
-            EventExecutorGroup handlerExecutor, Supplier<ChannelHandler> handlers) {
+            boolean threadPerConnection, Supplier<ChannelHandler> handlers) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -45,7 +51,13 @@ public final class MessageServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("frameDecoder", new MessageFrameDecoder(maxBodyLength));
-                        ch.pipeline().addLast(handlerExecutor, "handler", handlers.get());
+                        EventExecutor executor = null;
+                        if (threadPerConnection) {
+                            EventExecutor own = new DefaultEventExecutor(THREADS);
+                            ch.closeFuture().addListener(f -> own.shutdownGracefully(0, 5, TimeUnit.SECONDS));
+                            executor = own;
+                        }
+                        ch.pipeline().addLast(executor, "handler", handlers.get());
                     }
                 });
         Channel ch = b.bind(bindHost, port).syncUninterruptibly().channel();

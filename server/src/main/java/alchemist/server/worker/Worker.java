@@ -38,7 +38,7 @@ public final class Worker implements AutoCloseable {
     private Worker(int id, ServerConfig config, EventLoopGroup group) {
         this.id = id;
         this.store = new MatrixStore(id, config.maxWorkerMemory());
-        this.server = MessageServer.bind(group, config.bindHost(), config.workerPort(id), config.maxMessageBytes(), null,
+        this.server = MessageServer.bind(group, config.bindHost(), config.workerPort(id), config.maxMessageBytes(), false,
                 () -> new WorkerDataHandler(this, config.maxMessageBytes()));
         this.info = new WorkerInfo(id, localHostName(), config.advertisedHost(), server.port(), 0);
         LOG.info("worker {} listens on {}:{}", id, config.advertisedHost(), server.port());
