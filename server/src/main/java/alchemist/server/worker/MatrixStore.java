@@ -35,17 +35,18 @@ public final class MatrixStore {
      * @throws AlchemistException {@link ErrorCode#NOT_ENOUGH_WORKER_MEMORY} if they do not fit the limit or the heap
      */
     public LocalRows create(int matrixId, int sessionId, long firstRow, long rows, long cols) {
-        long bytes = LocalRows.bytesFor(rows, cols);
-        if (rows > Integer.MAX_VALUE || cols > LocalRows.MAX_SLAB_VALUES || bytes < 0) {
+        // rows * cols cannot overflow once both are below 2^31; rows * cols * 8 can, so compare before multiplying.
+        if (rows > Integer.MAX_VALUE || cols > LocalRows.MAX_SLAB_VALUES || rows * cols > Long.MAX_VALUE / Double.BYTES) {
             throw noMemory(matrixId, "its " + rows + " x " + cols + " rows here exceed what one worker can index");
         }
+        long bytes = LocalRows.bytesFor(rows, cols);
         synchronized (this) {
             if (matrices.containsKey(matrixId)) {
                 throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "matrix " + matrixId + " exists on worker " + workerId);
             }
             if (used + bytes > memoryLimit) {
-                throw noMemory(matrixId, "it needs " + mib(bytes) + " here but only " + mib(memoryLimit - used)
-                        + " of the worker's " + mib(memoryLimit) + " limit are free");
+                throw noMemory(matrixId, "it needs " + size(bytes) + " here but only " + size(memoryLimit - used)
+                        + " of the worker's " + size(memoryLimit) + " limit are free");
             }
             used += bytes;
         }
@@ -57,7 +58,7 @@ public final class MatrixStore {
             synchronized (this) {
                 used -= bytes;
             }
-            throw noMemory(matrixId, "the JVM heap cannot hold its " + mib(bytes));
+            throw noMemory(matrixId, "the JVM heap cannot hold its " + size(bytes));
         }
     }
 
@@ -105,7 +106,8 @@ public final class MatrixStore {
                 "matrix " + matrixId + " does not fit on worker " + workerId + ": " + why);
     }
 
-    private static String mib(long bytes) {
-        return String.format("%.1f MiB", bytes / 1048576.0);
+    /** @return "1056768 bytes (1.0 MiB)": exact, since amounts that differ by less than 0.1 MiB must not look equal */
+    private static String size(long bytes) {
+        return String.format("%d bytes (%.1f MiB)", bytes, bytes / 1048576.0);
     }
 }
