@@ -52,7 +52,8 @@ class KilledClientTest {
             Checks.awaitTrue("every worker free after the kill", Duration.ofSeconds(5),
                     () -> observer.listInactiveWorkers().size() == WORKERS);
             assertEquals(0, server.driver().matrixCount());
-            assertEquals(1, server.driver().sessionCount());
+            Checks.awaitTrue("the killed client's session gone", Duration.ofSeconds(5),
+                    () -> server.driver().sessionCount() == 1); // removed just after its workers are freed
             for (Worker w : server.workers()) {
                 assertEquals(0, w.store().size(), "matrices left on worker " + w.id());
                 assertEquals(0, w.store().usedBytes(), "bytes left reserved on worker " + w.id());

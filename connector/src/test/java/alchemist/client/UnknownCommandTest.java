@@ -28,7 +28,9 @@ class UnknownCommandTest {
 
     @Test
     void unknownCommandCodesToTheDriverGetError7AndTheConnectionStays() {
-        try (AlchemistServer server = AlchemistServer.embedded(2); RawSession s = RawSession.open(server)) {
+        try (AlchemistServer server = AlchemistServer.embedded(2);
+                RawSession s = RawSession.open(server);
+                AlchemistSession other = session(server)) {
             for (int code : new int[] {99, 0, 24, 200, 254, 255}) {
                 assertError(ErrorCode.UNKNOWN_COMMAND, () -> callRaw(s.driver(), code));
                 assertDriverServes(s);
@@ -38,12 +40,15 @@ class UnknownCommandTest {
             assertError(ErrorCode.UNKNOWN_COMMAND, () -> s.driver().call(Command.REQUEST_MATRIX_BLOCKS,
                     w -> w.putMatrixId(1).putBounds(0, 0, 0, 0), r -> null));
             assertDriverServes(s);
+            Checks.assertRoundTrip(other, 1);
         }
     }
 
     @Test
     void libraryCommandsGetAnErrorReplyNotAHang() {
-        try (AlchemistServer server = AlchemistServer.embedded(2); RawSession s = RawSession.open(server)) {
+        try (AlchemistServer server = AlchemistServer.embedded(3);
+                RawSession s = RawSession.open(server);
+                AlchemistSession other = session(server)) {
             s.requestWorkers(2);
             // Before libraries exist the driver does not serve these (7); once they do, the names are unknown (10).
             Set<ErrorCode> expected = Set.of(ErrorCode.UNKNOWN_COMMAND, ErrorCode.UNKNOWN_LIBRARY_OR_TASK);
@@ -56,12 +61,15 @@ class UnknownCommandTest {
                             w -> w.putString("NoSuchLib.truncated_SVD").putShort(1).putInt(2).putByte(0), r -> null));
             assertTrue(expected.contains(run.code()), run.getMessage());
             assertDriverServes(s);
+            Checks.assertRoundTrip(other, 2);
         }
     }
 
     @Test
     void unknownAndDriverCommandsToAWorkerGetError7AndTheConnectionStays() {
-        try (AlchemistServer server = AlchemistServer.embedded(2); RawSession s = RawSession.open(server)) {
+        try (AlchemistServer server = AlchemistServer.embedded(2);
+                RawSession s = RawSession.open(server);
+                AlchemistSession other = session(server)) {
             s.requestWorkers(1);
             try (ClientConnection c = s.connectWorker(s.workers().get(0))) {
                 assertError(ErrorCode.UNKNOWN_COMMAND, () -> callRaw(c, 99));
@@ -72,6 +80,7 @@ class UnknownCommandTest {
                 assertEquals("Alchemist worker received: 'y'", RawSession.testString(c, "y"));
             }
             assertDriverServes(s);
+            Checks.assertRoundTrip(other, 3);
         }
     }
 
@@ -80,6 +89,13 @@ class UnknownCommandTest {
         ByteBuf frame = Unpooled.buffer();
         MessageWriter.begin(frame, c.clientId(), c.sessionId(), commandCode).putString("body").finish();
         return ClientConnection.await(c.sendFrame(Command.WAIT, frame, r -> null));
+    }
+
+    private static AlchemistSession session(AlchemistServer server) {
+        AlchemistSession als = new AlchemistSession();
+        als.connect(server.host(), server.port());
+        als.requestWorkers(1);
+        return als;
     }
 
     private static void assertDriverServes(RawSession s) {

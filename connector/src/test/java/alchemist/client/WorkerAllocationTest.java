@@ -23,12 +23,16 @@ class WorkerAllocationTest {
 
     @Test
     void nonPositiveRequestIsRefused() {
-        try (AlchemistServer server = AlchemistServer.embedded(3); AlchemistSession a = connect(server)) {
+        try (AlchemistServer server = AlchemistServer.embedded(3);
+                AlchemistSession a = connect(server);
+                AlchemistSession b = connect(server)) {
+            b.requestWorkers(1);
             assertError(ErrorCode.NON_POSITIVE_WORKER_REQUEST, () -> a.requestWorkers(0));
             assertError(ErrorCode.NON_POSITIVE_WORKER_REQUEST, () -> a.requestWorkers(-1));
             assertError(ErrorCode.NON_POSITIVE_WORKER_REQUEST, () -> a.requestWorkers(Short.MIN_VALUE));
-            assertEquals(3, a.listInactiveWorkers().size());
-            a.requestWorkers(1);
+            assertEquals(2, a.listInactiveWorkers().size());
+            Checks.assertRoundTrip(b, 1);
+            a.requestWorkers(2);
             Checks.assertRoundTrip(a, 1);
         }
     }
