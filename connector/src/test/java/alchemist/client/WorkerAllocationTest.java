@@ -99,6 +99,17 @@ class WorkerAllocationTest {
         }
     }
 
+    @Test
+    void yieldCountsEachWorkerOnceEvenIfNamedTwice() {
+        try (AlchemistServer server = AlchemistServer.embedded(3); AlchemistSession a = connect(server)) {
+            a.requestWorkers(3);
+            assertEquals(1, a.yieldWorkers(2, 2));
+            assertEquals(List.of(2), a.listInactiveWorkers().stream().map(WorkerInfo::id).toList());
+            assertEquals(2, a.yieldWorkers());
+            assertEquals(3, a.listInactiveWorkers().size());
+        }
+    }
+
     private static AlchemistSession connect(AlchemistServer server) {
         AlchemistSession als = new AlchemistSession();
         als.connect(server.host(), server.port());
