@@ -37,7 +37,20 @@ class ConcurrentSessionsTest {
         ExecutorService threads = Executors.newFixedThreadPool(SESSIONS);
         try (AlchemistServer server = AlchemistServer.embedded(2 * SESSIONS)) {
             try {
-                runSessions(server, sessions, threads);
+                double[][][] matrices = new double[SESSIONS][][];
+                for (int i = 0; i < SESSIONS; i++) {
+                    sessions.add(new AlchemistSession().setTransfer(16 << 10, 2)); // many small messages, interleaved
+                    matrices[i] = Matrices.random(400 + 37 * i, 90 + 11 * i, 1000 + i);
+                }
+                List<MatrixHandle> handles = sendAndFetchConcurrently(server, sessions, matrices, threads);
+                assertEachHoldsTwoWorkersOfItsOwn(sessions);
+                assertEquals(SESSIONS, server.driver().matrixCount());
+                assertNoneReachesAnothersMatrix(sessions, handles);
+                for (int i = 0; i < SESSIONS; i++) {
+                    Matrices.assertBlockEquals(matrices[i], 0, 0, sessions.get(i).getArray(handles.get(i)));
+                }
+                assertDataPathRefusesAnotherSession(server, sessions, handles.get(0));
+                Matrices.assertBlockEquals(matrices[0], 0, 0, sessions.get(0).getArray(handles.get(0)));
             } finally {
                 threads.shutdownNow();
                 sessions.forEach(AlchemistSession::close); // before the server stops
@@ -45,15 +58,9 @@ class ConcurrentSessionsTest {
         }
     }
 
-    private static void runSessions(AlchemistServer server, List<AlchemistSession> sessions, ExecutorService threads)
-            throws Exception {
-        for (int i = 0; i < SESSIONS; i++) {
-            sessions.add(new AlchemistSession().setTransfer(16 << 10, 2)); // many small messages, interleaved
-        }
-        double[][][] matrices = new double[SESSIONS][][];
-        for (int i = 0; i < SESSIONS; i++) {
-            matrices[i] = Matrices.random(400 + 37 * i, 90 + 11 * i, 1000 + i);
-        }
+    /** Each session, on its own thread, connects, takes two workers, sends its matrix and fetches it back. */
+    private static List<MatrixHandle> sendAndFetchConcurrently(AlchemistServer server, List<AlchemistSession> sessions,
+            double[][][] matrices, ExecutorService threads) throws Exception {
         CyclicBarrier start = new CyclicBarrier(SESSIONS);
         List<Future<MatrixHandle>> sent = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
@@ -72,8 +79,10 @@ class ConcurrentSessionsTest {
         for (Future<MatrixHandle> f : sent) {
             handles.add(f.get(90, TimeUnit.SECONDS));
         }
+        return handles;
+    }
 
-        // Each session holds two workers of its own; together they hold all eight.
+    private static void assertEachHoldsTwoWorkersOfItsOwn(List<AlchemistSession> sessions) {
         Set<Integer> held = new HashSet<>();
         for (AlchemistSession als : sessions) {
             List<WorkerInfo> mine = als.listAssignedWorkers();
@@ -84,9 +93,13 @@ class ConcurrentSessionsTest {
             }
         }
         assertEquals(2 * SESSIONS, held.size());
-        assertEquals(SESSIONS, server.driver().matrixCount());
+    }
 
-        // No session can reach another's matrix through the driver or through its own workers.
+    /**
+     * MATRIX_LAYOUT, FREE_MATRIX and getArray of another session's matrix are ERROR 8, also when its ID is
+     * asked of the session's own workers.
+     */
+    private static void assertNoneReachesAnothersMatrix(List<AlchemistSession> sessions, List<MatrixHandle> handles) {
         for (int i = 0; i < SESSIONS; i++) {
             AlchemistSession als = sessions.get(i);
             int[] ownWorkers = als.workers().list().stream().mapToInt(WorkerInfo::id).toArray();
@@ -102,16 +115,17 @@ class ConcurrentSessionsTest {
                         MatrixLayout.rowBlocks(theirs.id(), theirs.numRows(), theirs.numCols(), ownWorkers));
                 assertError(ErrorCode.UNKNOWN_MATRIX, () -> als.getArray(onMyWorkers));
             }
+            assertEquals(handles.get(i).numRows(), als.matrix(handles.get(i).id()).numRows());
         }
-        // ... and every matrix is still there, unchanged.
-        for (int i = 0; i < SESSIONS; i++) {
-            Matrices.assertBlockEquals(matrices[i], 0, 0, sessions.get(i).getArray(handles.get(i)));
-            assertEquals(handles.get(i).numRows(), sessions.get(i).matrix(handles.get(i).id()).numRows());
-        }
+    }
 
-        // The data path: another session's IDs and token do not open session A's workers.
+    /**
+     * Another session's IDs and token do not open session A's workers, and that session's own workers do
+     * not serve A's matrix.
+     */
+    private static void assertDataPathRefusesAnotherSession(AlchemistServer server, List<AlchemistSession> sessions,
+            MatrixHandle aMatrix) {
         AlchemistSession a = sessions.get(0);
-        MatrixHandle aMatrix = handles.get(0);
         WorkerInfo aWorker = a.workers().list().get(0);
         try (RawSession b = RawSession.open(server)) {
             try (ClientConnection c = RawSession.openWorker(aWorker)) {
@@ -125,10 +139,8 @@ class ConcurrentSessionsTest {
                 assertClosedByServer(c);
             }
 
-            // Session B with workers of its own cannot read or write A's matrix through them either.
-            sessions.get(SESSIONS - 1).stop();
-            List<WorkerInfo> bWorkers = b.requestWorkers(2);
-            for (WorkerInfo w : bWorkers) {
+            sessions.get(SESSIONS - 1).stop(); // frees two workers for B
+            for (WorkerInfo w : b.requestWorkers(2)) {
                 try (ClientConnection c = b.connectWorker(w)) {
                     assertError(ErrorCode.UNKNOWN_MATRIX, () -> c.call(Command.REQUEST_MATRIX_BLOCKS,
                             m -> m.putMatrixId(aMatrix.id()).putBounds(0, 0, 0, 0), r -> null));
@@ -138,6 +150,5 @@ class ConcurrentSessionsTest {
                 }
             }
         }
-        Matrices.assertBlockEquals(matrices[0], 0, 0, a.getArray(aMatrix));
     }
 }
