@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Session A holds workers 1 and 2 and a 10 × 4 matrix: worker 1 has rows 0..4, worker 2 rows 5..9.
  * Every bad message goes to worker 1.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BlockBoundsTest {
     private static final int ROWS = 10;
     private static final int COLS = 4;

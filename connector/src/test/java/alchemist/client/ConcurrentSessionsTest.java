@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * Four sessions at once on one server with eight workers, two each: every session gets its own matrix
  * back exactly, and none can see, free, read or write another's matrices, on the driver or on a worker.
  */
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConcurrentSessionsTest {
     private static final int SESSIONS = 4;
 

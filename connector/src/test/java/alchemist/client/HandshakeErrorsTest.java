@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ERROR 1 and the connection is closed; after a good handshake, a header with another client or session
  * ID gets ERROR 2 or 3 and the connection stays usable. Another session keeps working throughout.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HandshakeErrorsTest {
 
     static Stream<Arguments> badHandshakes() {

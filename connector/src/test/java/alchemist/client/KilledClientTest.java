@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * free, its matrix is gone from the driver and the workers, and another client can take the workers and
  * use them.
  */
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KilledClientTest {
     private static final int WORKERS = 4;
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * (header only: the server must answer without waiting for the body). Each gets an ERROR reply and then
  * the end of the stream; a session that was already open keeps working.
  */
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MalformedFrameTest {
     private static final int SHORT = 34;
     private static final int STRING = 46;

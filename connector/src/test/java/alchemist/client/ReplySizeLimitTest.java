@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * A REQUEST_MATRIX_BLOCKS whose reply would exceed the server's 64 MiB message limit gets ERROR 13 before
  * anything is sent, and the data connection stays usable for requests that fit.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReplySizeLimitTest {
     private static final long ROWS = 9000;
     private static final long COLS = 1000; // 72 MB of values on one worker

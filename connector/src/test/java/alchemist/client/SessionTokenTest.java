@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * assigned to; anything else gets ERROR 3 (or 1 before any handshake) and the connection is closed, and
  * the worker goes on serving the right token.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SessionTokenTest {
 
     @Test

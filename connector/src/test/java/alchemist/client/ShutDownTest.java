@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** SHUT_DOWN is ERROR 14 unless the server allows it; then the reply is SHORT 1 and the server stops. */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ShutDownTest {
 
     @Test

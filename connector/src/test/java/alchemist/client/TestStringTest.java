@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** SEND_TEST_STRING and REQUEST_TEST_STRING on the driver and the workers give PROTOCOL.md's texts. */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TestStringTest {
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * serve) and the connection stays usable; commands for the other side (matrix data to the driver, driver
  * commands to a worker) likewise.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UnknownCommandTest {
 
     @Test

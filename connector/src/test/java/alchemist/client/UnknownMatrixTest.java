@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * FREE_MATRIX on the driver and from SEND/REQUEST_MATRIX_BLOCKS on a worker; the connections stay usable
  * and another session keeps working.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UnknownMatrixTest {
 
     @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
  * A client that announces a 1 MB message, sends 100 bytes of it and disappears: the server drops the
  * half message and the connection (ending its session, if it had one) and goes on serving everyone else.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class VanishingClientTest {
     private static final int DOUBLE = 16;
     private static final long ANNOUNCED = 1 << 20;

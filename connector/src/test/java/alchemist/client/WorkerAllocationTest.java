@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * MATRIX_INFO without workers is ERROR 5; YIELD_WORKERS of a worker not held is ERROR 14 and yields none.
  * After each refusal the sessions keep working.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WorkerAllocationTest {
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * LIST_ALL/ACTIVE/INACTIVE/ASSIGNED_WORKERS as sessions come and go; yielding one worker frees the matrices
  * laid out on it and makes it inactive; stopping a session frees everything it had.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WorkerListingTest {
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * much it needs and how much is free; nothing of it stays reserved, and matrices that fit still work.
  * The server here allows 1 MiB per worker: 128 rows of 1024 columns.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WorkerMemoryLimitTest {
     private static final long LIMIT = 1 << 20;
     private static final int COLS = 1024;

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ⌊rows/k⌋ rows, one more if i &lt; rows mod k; a range may be empty. Also the layout's wire form and the
  * checks of {@link MatrixLayout#read}.
  */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MatrixLayoutTest {
 
     @ParameterizedTest(name = "{0} rows on {1} workers")

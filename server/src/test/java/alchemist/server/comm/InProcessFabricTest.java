@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * Embedded mode's communicator: ranks and size, per-pair per-tag ordering, receives that select by source
  * and tag, copies on send, and close waking a blocked receive.
  */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class InProcessFabricTest {
 
     @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /** A worker's matrix store: memory accounting against the limit, sessions, and rows kept in several slabs. */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MatrixStoreTest {
     private static final long KIB = 1024;
 
