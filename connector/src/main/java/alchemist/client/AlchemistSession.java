@@ -248,6 +248,7 @@ public final class AlchemistSession implements AutoCloseable {
      * @param colStart first column; {@code colEnd} one past the last
      * @return {@code out[i][j]} = element {@code (rowStart + i, colStart + j)}
      * @throws IllegalArgumentException for a range outside the matrix
+     * @throws AlchemistException {@link ErrorCode#UNKNOWN_MATRIX} if the matrix is not this session's (any more)
      */
     public double[][] getArray(MatrixHandle h, long rowStart, long rowEnd, long colStart, long colEnd) {
         if (rowStart < 0 || rowEnd > h.numRows() || rowStart > rowEnd || colStart < 0 || colEnd > h.numCols()

@@ -34,6 +34,7 @@ public final class BlockFetcher {
      *
      * @param workers connections by worker ID, for every worker of the layout
      * @throws AlchemistException a worker's error or a lost connection
+     *                            ({@code UNKNOWN_MATRIX} up front if a worker of the layout is not among them)
      */
     public void fetch(MatrixLayout layout, long rowStart, long rowEnd, int colStart, int colEnd, double[][] dst,
             Map<Integer, ClientConnection> workers) {
@@ -41,7 +42,7 @@ public final class BlockFetcher {
         for (int i = 0; i < layout.numWorkers(); i++) {
             long from = Math.max(rowStart, layout.rowStart(i));
             long to = Math.min(rowEnd, layout.rowEnd(i));
-            plan.add(new WorkerStreams.Stream(workers.get(layout.workerId(i)),
+            plan.add(new WorkerStreams.Stream(WorkerStreams.connectionTo(workers, layout, i),
                     Block.cut(from, to, colStart, colEnd, maxValues)));
         }
         streams.run(plan, (conn, b) -> conn.send(Command.REQUEST_MATRIX_BLOCKS, 64,

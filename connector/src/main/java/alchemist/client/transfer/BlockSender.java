@@ -37,11 +37,12 @@ public final class BlockSender {
      *
      * @param workers connections by worker ID, for every worker of the layout
      * @throws AlchemistException a worker's error or a lost connection
+     *                            ({@code UNKNOWN_MATRIX} up front if a worker of the layout is not among them)
      */
     public void send(MatrixLayout layout, RowSource source, Map<Integer, ClientConnection> workers) {
         List<WorkerStreams.Stream> plan = new ArrayList<>();
         for (int i = 0; i < layout.numWorkers(); i++) {
-            plan.add(new WorkerStreams.Stream(workers.get(layout.workerId(i)),
+            plan.add(new WorkerStreams.Stream(WorkerStreams.connectionTo(workers, layout, i),
                     Block.cut(layout.rowStart(i), layout.rowEnd(i), 0, source.numCols(), maxValues)));
         }
         ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[0]);

@@ -2,8 +2,11 @@ package alchemist.client.transfer;
 
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.AlchemistException;
+import alchemist.protocol.ErrorCode;
+import alchemist.protocol.MatrixLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +32,21 @@ final class WorkerStreams {
     /** @param window requests in flight per connection */
     WorkerStreams(int window) {
         this.window = window;
+    }
+
+    /**
+     * @return the session's connection to the {@code i}-th worker of a matrix's layout
+     * @throws AlchemistException {@link ErrorCode#UNKNOWN_MATRIX} if the session does not hold that worker: the
+     *                            matrix is another session's, or was freed when the worker was yielded
+     */
+    static ClientConnection connectionTo(Map<Integer, ClientConnection> workers, MatrixLayout layout, int i) {
+        ClientConnection c = workers.get(layout.workerId(i));
+        if (c == null) {
+            throw new AlchemistException(ErrorCode.UNKNOWN_MATRIX, "matrix " + layout.matrixId() + " is laid out on worker "
+                    + layout.workerId(i) + ", which this session does not hold (it is another session's matrix, or it "
+                    + "was freed when the worker was yielded)");
+        }
+        return c;
     }
 
     /** The blocks one connection carries. */

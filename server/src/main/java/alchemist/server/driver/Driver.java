@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,7 +125,7 @@ public final class Driver {
     int yieldWorkers(Session s, Collection<Integer> ids) {
         List<Integer> yielded;
         synchronized (s) {
-            yielded = new ArrayList<>(ids == null ? s.workers() : ids);
+            yielded = new ArrayList<>(new LinkedHashSet<>(ids == null ? s.workers() : ids)); // a worker named twice counts once
             for (int id : yielded) {
                 if (!s.workers().contains(id)) {
                     throw new AlchemistException(ErrorCode.NOT_PERMITTED, "worker " + id + " is not assigned to session " + s.id());

@@ -26,18 +26,19 @@ public final class MatrixStore {
      * @throws AlchemistException {@link ErrorCode#NOT_ENOUGH_WORKER_MEMORY} if they do not fit the limit or the heap
      */
     public LocalRows create(int matrixId, int sessionId, long numRows, long firstRow, long rows, long cols) {
-        long bytes = LocalRows.bytesFor(rows, cols);
-        if (cols > LocalRows.MAX_VALUES || rows * cols > LocalRows.MAX_VALUES) {
-            throw noMemory(matrixId, "its " + rows + " x " + cols + " values here exceed the " + LocalRows.MAX_VALUES
-                    + " one worker holds of one matrix; use more workers");
+        // Compare by division: rows * cols can overflow a long.
+        if (cols > LocalRows.MAX_VALUES || rows > LocalRows.MAX_VALUES / Math.max(1, cols)) {
+            throw noMemory(matrixId, "its " + rows + " x " + cols + " rows here exceed what one worker can index ("
+                    + LocalRows.MAX_VALUES + " values of one matrix); use more workers");
         }
+        long bytes = LocalRows.bytesFor(rows, cols);
         synchronized (this) {
             if (matrices.containsKey(matrixId)) {
                 throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "matrix " + matrixId + " exists on worker " + workerId);
             }
             if (used + bytes > memoryLimit) {
-                throw noMemory(matrixId, "it needs " + mib(bytes) + " here but only " + mib(memoryLimit - used)
-                        + " of the worker's " + mib(memoryLimit) + " limit are free");
+                throw noMemory(matrixId, "it needs " + size(bytes) + " here but only " + size(memoryLimit - used)
+                        + " of the worker's " + size(memoryLimit) + " limit are free");
             }
             used += bytes;
         }
@@ -49,7 +50,7 @@ public final class MatrixStore {
             synchronized (this) {
                 used -= bytes;
             }
-            throw noMemory(matrixId, "the JVM heap cannot hold its " + mib(bytes));
+            throw noMemory(matrixId, "the JVM heap cannot hold its " + size(bytes));
         }
     }
 
@@ -97,7 +98,8 @@ public final class MatrixStore {
                 "matrix " + matrixId + " does not fit on worker " + workerId + ": " + why);
     }
 
-    private static String mib(long bytes) {
-        return String.format("%.1f MiB", bytes / 1048576.0);
+    /** @return "1056768 bytes (1.0 MiB)": exact, since amounts that differ by less than 0.1 MiB must not look equal */
+    private static String size(long bytes) {
+        return String.format("%d bytes (%.1f MiB)", bytes, bytes / 1048576.0);
     }
 }

@@ -116,14 +116,34 @@ final class WorkerDataHandler extends MessageHandler {
             long c0 = r.readLong();
             long c1 = r.readLong();
             rows.checkBlock(r0, r1, c0, c1);
+            blocks++;
             if (store) {
                 rows.write(r0, r1, (int) c0, (int) c1, r);
             } else {
-                r.skip(Datatype.DOUBLE, (r1 - r0 + 1) * (c1 - c0 + 1));
+                checkValues(r, blocks, r0, r1, c0, c1, rows.matrixId());
             }
-            blocks++;
         }
         return blocks;
+    }
+
+    /**
+     * Skips a block's values, checking that exactly as many DOUBLEs follow its bounds as they hold.
+     *
+     * @throws AlchemistException {@link ErrorCode#INCONSISTENT_DATATYPES} naming the block, if there are fewer or more
+     */
+    private static void checkValues(MessageReader r, int block, long r0, long r1, long c0, long c1, int matrixId) {
+        long values = (r1 - r0 + 1) * (c1 - c0 + 1);
+        String which = "block " + block + " (rows " + r0 + ".." + r1 + ", cols " + c0 + ".." + c1 + ") of matrix "
+                + matrixId + " holds " + values + " values";
+        try {
+            r.skip(Datatype.DOUBLE, values);
+        } catch (AlchemistException e) {
+            throw new AlchemistException(ErrorCode.INCONSISTENT_DATATYPES, which + ", but fewer follow its bounds: "
+                    + e.detail());
+        }
+        if (r.peekType() == Datatype.DOUBLE) {
+            throw new AlchemistException(ErrorCode.INCONSISTENT_DATATYPES, which + ", but more follow its bounds");
+        }
     }
 
     /** REQUEST_MATRIX_BLOCKS: the reply repeats each block's bounds before its values. */
