@@ -50,8 +50,8 @@ class UnknownCommandTest {
                 RawSession s = RawSession.open(server);
                 AlchemistSession other = session(server)) {
             s.requestWorkers(2);
-            // Before libraries exist the driver does not serve these (7); once they do, the names are unknown (10).
-            Set<ErrorCode> expected = Set.of(ErrorCode.UNKNOWN_COMMAND, ErrorCode.UNKNOWN_LIBRARY_OR_TASK);
+            // A server without a library directory refuses to load (14); a task of no loaded library is unknown (10).
+            Set<ErrorCode> expected = Set.of(ErrorCode.NOT_PERMITTED, ErrorCode.UNKNOWN_LIBRARY_OR_TASK);
             AlchemistException load = assertThrows(AlchemistException.class,
                     () -> s.driver().call(Command.LOAD_LIBRARY,
                             w -> w.putString("NoSuchLib").putString("/nonexistent/libNoSuchLib.so"), MessageReader::readShort));

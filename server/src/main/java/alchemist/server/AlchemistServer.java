@@ -55,7 +55,7 @@ public final class AlchemistServer implements AutoCloseable {
         List<WorkerInfo> registered = control.awaitRegistrations();
         driver = new Driver(control, registered, config.libraryDir(), config.allowShutdown() ? this::close : null);
         driverServer = MessageServer.bind(group, config.bindHost(), config.driverPort(), config.maxMessageBytes(),
-                true, () -> new DriverHandler(driver));
+                () -> new DriverHandler(driver));
         if (config.connectionFile() != null) {
             new ConnectionFile(config.advertisedHost(), driverServer.port()).write(config.connectionFile());
         }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker's side of driver–worker control: registers with the driver, then carries out each operation
- * the driver sends, in order, and replies with its status. Runs until SHUTDOWN.
+ * the driver sends, in order, and replies with its status. Runs until SHUTDOWN; whoever started the
+ * worker closes it.
  */
 public final class WorkerControlLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerControlLoop.class);
@@ -44,8 +45,6 @@ public final class WorkerControlLoop implements Runnable {
             }
         } catch (CommunicatorClosedException e) {
             LOG.debug("worker {} control loop stops: {}", worker.id(), e.getMessage());
-        } finally {
-            worker.close();
         }
     }
 

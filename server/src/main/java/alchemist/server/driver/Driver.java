@@ -393,6 +393,8 @@ public final class Driver {
         s.end();
         try {
             yieldWorkers(s, null);
+        } catch (AlchemistException e) {
+            LOG.debug("ending session {}: {}", s.id(), e.getMessage()); // the server is stopping
         } finally {
             sessions.remove(s.id());
             for (int m : List.copyOf(s.matrices())) {
@@ -405,16 +407,16 @@ public final class Driver {
     }
 
     /**
-     * Stops the server if it allows clients to.
+     * Checks that the server allows clients to stop it.
      *
-     * @throws AlchemistException {@link ErrorCode#NOT_PERMITTED} if it does not
+     * @return what stops it (on a thread of its own), to run once the reply is out
+     * @throws AlchemistException {@link ErrorCode#NOT_PERMITTED} if it does not allow it
      */
-    void shutDown() {
+    Runnable shutDown() {
         if (shutDown == null) {
             throw new AlchemistException(ErrorCode.NOT_PERMITTED, "this server does not allow clients to shut it down");
         }
-        Thread t = new Thread(shutDown, "alchemist-shutdown");
-        t.start();
+        return () -> new Thread(shutDown, "alchemist-shutdown").start();
     }
 
     /** @return the number of open sessions */

@@ -29,6 +29,7 @@ public final class DriverHandler extends MessageHandler {
     private Session session;
 
     public DriverHandler(Driver driver) {
+        super(true);
         this.driver = driver;
     }
 
@@ -133,8 +134,8 @@ public final class DriverHandler extends MessageHandler {
                 });
             }
             case SHUT_DOWN -> {
-                driver.shutDown();
-                reply(ctx, command, w -> w.putShort(1));
+                Runnable stop = driver.shutDown();
+                reply(ctx, command, w -> w.putShort(1)).addListener(f -> stop.run()); // the reply goes out first
             }
             case SEND_MATRIX_BLOCKS, REQUEST_MATRIX_BLOCKS -> throw new AlchemistException(ErrorCode.UNKNOWN_COMMAND,
                     "matrix data goes to the workers, never through the driver");
@@ -185,8 +186,8 @@ public final class DriverHandler extends MessageHandler {
         });
     }
 
-    private void reply(ChannelHandlerContext ctx, Command command, Consumer<MessageWriter> body) {
-        Replies.send(ctx, session.clientId(), session.id(), command, body);
+    private ChannelFuture reply(ChannelHandlerContext ctx, Command command, Consumer<MessageWriter> body) {
+        return Replies.send(ctx, session.clientId(), session.id(), command, body);
     }
 
     @Override
@@ -196,10 +197,9 @@ public final class DriverHandler extends MessageHandler {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    protected void connectionClosed(ChannelHandlerContext ctx) {
         if (session != null) {
             driver.endSession(session);
         }
-        super.channelInactive(ctx);
     }
 }

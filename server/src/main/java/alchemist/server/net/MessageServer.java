@@ -9,38 +9,36 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultEventExecutor;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 /**
- * A listening socket whose connections each get the pipeline {@code frameDecoder → handler}. The handler
- * runs on the channel's event loop, or, when it may block (the driver's waits for workers and tasks), on a
- * thread of its own per connection, so that one session's long task never delays another's commands.
+ * A listening socket whose connections each get the pipeline {@code frameDecoder → handler}. Closing it
+ * closes every connection it accepted.
  */
 public final class MessageServer implements AutoCloseable {
-    private static final ThreadFactory THREADS = new DefaultThreadFactory("alchemist-connection", true);
     private final Channel channel;
+    private final ChannelGroup connections;
 
-    private MessageServer(Channel channel) {
+    private MessageServer(Channel channel, ChannelGroup connections) {
         this.channel = channel;
+        this.connections = connections;
     }
 
     /**
      * Binds and starts accepting.
      *
-     * @param bindHost        address to bind ("0.0.0.0" for all)
-     * @param port            port, 0 for an ephemeral one
-     * @param maxBodyLength   largest body accepted
-     * @param threadPerConnection whether the handler runs on a thread of its own instead of the event loop
-     * @param handlers        a new handler per connection
+     * @param bindHost      address to bind ("0.0.0.0" for all)
+     * @param port          port, 0 for an ephemeral one
+     * @param maxBodyLength largest body accepted
+     * @param handlers      a new handler per connection
      */
     public static MessageServer bind(EventLoopGroup group, String bindHost, int port, long maxBodyLength,
-            boolean threadPerConnection, Supplier<ChannelHandler> handlers) {
+            Supplier<ChannelHandler> handlers) {
+        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -50,18 +48,13 @@ public final class MessageServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast("frameDecoder", new MessageFrameDecoder(maxBodyLength));
-                        EventExecutor executor = null;
-                        if (threadPerConnection) {
-                            EventExecutor own = new DefaultEventExecutor(THREADS);
-                            ch.closeFuture().addListener(f -> own.shutdownGracefully(0, 5, TimeUnit.SECONDS));
-                            executor = own;
-                        }
-                        ch.pipeline().addLast(executor, "handler", handlers.get());
+                        ch.pipeline().addLast("handler", handlers.get());
                     }
                 });
         Channel ch = b.bind(bindHost, port).syncUninterruptibly().channel();
-        return new MessageServer(ch);
+        return new MessageServer(ch, connections);
     }
 
     /** @return the port actually bound */
@@ -69,8 +62,10 @@ public final class MessageServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** Stops accepting and closes every connection. */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly();
     }
 }

@@ -38,7 +38,7 @@ public final class Worker implements AutoCloseable {
     private Worker(int id, ServerConfig config, EventLoopGroup group) {
         this.id = id;
         this.store = new MatrixStore(id, config.maxWorkerMemory());
-        this.server = MessageServer.bind(group, config.bindHost(), config.workerPort(id), config.maxMessageBytes(), false,
+        this.server = MessageServer.bind(group, config.bindHost(), config.workerPort(id), config.maxMessageBytes(),
                 () -> new WorkerDataHandler(this, config.maxMessageBytes()));
         this.info = new WorkerInfo(id, localHostName(), config.advertisedHost(), server.port(), 0);
         LOG.info("worker {} listens on {}:{}", id, config.advertisedHost(), server.port());
@@ -125,9 +125,9 @@ public final class Worker implements AutoCloseable {
         return dataChannels.size();
     }
 
+    /** Closes the data port and every data connection. */
     @Override
     public void close() {
-        dataChannels.close().awaitUninterruptibly();
         server.close();
     }
 

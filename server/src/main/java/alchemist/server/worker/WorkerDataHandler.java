@@ -32,6 +32,7 @@ final class WorkerDataHandler extends MessageHandler {
     private boolean admitted;
 
     WorkerDataHandler(Worker worker, long maxBodyLength) {
+        super(false);
         this.worker = worker;
         this.maxBodyLength = maxBodyLength;
     }

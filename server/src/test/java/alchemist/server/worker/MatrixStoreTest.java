@@ -74,7 +74,7 @@ class MatrixStoreTest {
     void emptyShareIsHeldAndCostsNothing() {
         MatrixStore store = new MatrixStore(1, KIB);
         LocalRows rows = store.create(1, 7, 1L << 40, 10, 0, 1000);
-        assertEquals(0, rows.numRows());
+        assertEquals(0, rows.localRows());
         assertEquals(0, store.usedBytes());
         assertSame(rows, store.get(1, 7));
         assertCode(ErrorCode.BAD_BLOCK_BOUNDS, () -> rows.checkBlock(10, 10, 0, 0));
