@@ -16,6 +16,9 @@ public final class Allib implements Library {
 
     @Override
     public List<Task> tasks() {
-        return List.of(new GramTask());
+        return List.of(
+                new GramTask(),
+                new TruncatedSvdTask(),
+                new PcaTask());
     }
 }
