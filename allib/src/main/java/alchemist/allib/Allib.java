@@ -16,7 +16,10 @@ public final class Allib implements Library {
 
     @Override
     public List<Task> tasks() {
-        return List.of(new GramTask(),
+        return List.of(
+                new GramTask(),
+                new TruncatedSvdTask(),
+                new PcaTask(),
                 new MatmulTask(),
                 new QrTask(),
                 new LeastSquaresTask(),

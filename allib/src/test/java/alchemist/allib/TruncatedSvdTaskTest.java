@@ -1,0 +1,267 @@
+package alchemist.allib;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import alchemist.protocol.AlchemistException;
+import alchemist.protocol.ErrorCode;
+import alchemist.server.worker.InProcessTaskRunner;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** truncated_svd against LAPACK's DGESDD on the whole matrix, on 1, 2 and 3 simulated workers. */
+class TruncatedSvdTaskTest {
+    private static final TruncatedSvdTask TASK = new TruncatedSvdTask();
+
+    /** What a run gave and how far it is from the reference. */
+    record Outcome(double[] s, double[][] u, double[][] v) {
+    }
+
+    static Outcome run(double[][] a, int k, int method, int workers) {
+        InProcessTaskRunner.Result r = InProcessTaskRunner.run(TASK, workers, a, k, (byte) method);
+        double[][] u = r.matrix("U");
+        double[][] s = r.matrix("S");
+        double[][] v = r.matrix("V");
+        assertEquals(a.length, u.length, "U's rows");
+        assertEquals(k, u[0].length, "U's columns");
+        assertEquals(k, s.length, "S's rows");
+        assertEquals(1, s[0].length, "S's columns");
+        assertEquals(a[0].length, v.length, "V's rows");
+        assertEquals(k, v[0].length, "V's columns");
+        return new Outcome(SvdReference.column(s), u, v);
+    }
+
+    /** Checks everything the task promises against the reference, for the first {@code checked} σ's. */
+    static void assertMatches(double[][] a, SvdReference.Svd ref, Outcome o, int checked, double sTol, double vecTol,
+            String what) {
+        int k = o.s().length;
+        for (int i = 1; i < k; i++) {
+            assertTrue(o.s()[i] <= o.s()[i - 1], what + ": S descending at " + i);
+        }
+        double sErr = SvdReference.maxRelativeError(ref.s(), o.s(), checked);
+        assertTrue(sErr <= sTol, what + ": S relative error " + sErr);
+        double orthU = SvdReference.orthogonality(o.u());
+        double orthV = SvdReference.orthogonality(o.v());
+        assertTrue(orthU <= 1e-10, what + ": ‖UᵀU − I‖ = " + orthU);
+        assertTrue(orthV <= 1e-10, what + ": ‖VᵀV − I‖ = " + orthV);
+        double res = SvdReference.residual(a, o.u(), o.s(), o.v());
+        assertTrue(res <= 1e-9 * ref.s()[0], what + ": ‖AV − UΣ‖ = " + res);
+        if (vecTol > 0) {
+            double du = SvdReference.columnsUpToSign(ref.u(), o.u(), checked);
+            double dv = SvdReference.columnsUpToSign(ref.v(), o.v(), checked);
+            assertTrue(du <= vecTol, what + ": U vs reference " + du);
+            assertTrue(dv <= vecTol, what + ": V vs reference " + dv);
+        }
+    }
+
+    static List<Arguments> randomCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int[] shape : new int[][] {{300, 40}, {1000, 60}}) {
+            for (int k : new int[] {5, 20}) {
+                for (int method : new int[] {0, 2}) {
+                    for (int workers = 1; workers <= 3; workers++) {
+                        cases.add(Arguments.of(shape[0], shape[1], k, method, workers));
+                    }
+                }
+            }
+        }
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{0}x{1}, k = {2}, method {3}, {4} workers")
+    @MethodSource("randomCases")
+    void randomMatrixMatchesLapack(int m, int n, int k, int method, int workers) {
+        double[][] a = SvdReference.gaussian(m, n, m + n);
+        assertMatches(a, SvdReference.reference(a), run(a, k, method, workers), k, 1e-9, 1e-8,
+                m + "x" + n + " k=" + k + " method " + method);
+    }
+
+    @ParameterizedTest(name = "method {0}")
+    @ValueSource(ints = {1, 2})
+    void singularValuesAgreeAcrossWorkerCounts(int method) {
+        double[][] a = SvdReference.gaussian(1000, 60, 7);
+        double[] one = run(a, 20, method, 1).s();
+        for (int workers = 2; workers <= 3; workers++) {
+            double[] more = run(a, 20, method, workers).s();
+            double err = SvdReference.maxRelativeError(one, more, 20);
+            assertTrue(err <= 1e-12, workers + " workers vs 1: " + err);
+        }
+    }
+
+    /** σᵢ = 10^(−8i/39), i < 40: from 1 down to 1e-8. */
+    static double[] geometricSpectrum() {
+        double[] sigma = new double[40];
+        for (int i = 0; i < 40; i++) {
+            sigma[i] = Math.pow(10, -8.0 * i / 39);
+        }
+        return sigma;
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {1, 2, 3})
+    void gramianOnIllConditionedMatrix(int workers) {
+        double[][] a = SvdReference.withSpectrum(200, 40, geometricSpectrum(), 3);
+        SvdReference.Svd ref = SvdReference.reference(a);
+        // k = 30: σ₃₀ = 1.9e-6·σ₁. All within 1e-9; those down to 1e-4·σ₁ (the first 20) within 1e-12,
+        // with their vectors.
+        Outcome o = run(a, 30, 1, workers);
+        assertMatches(a, ref, o, 30, 1e-9, 0, "k=30");
+        assertTrue(SvdReference.maxRelativeError(ref.s(), o.s(), 20) <= 1e-12, "σ ≥ 1e-4·σ₁");
+        assertTrue(SvdReference.columnsUpToSign(ref.v(), o.v(), 15) <= 1e-8, "V for σ ≥ 1e-3·σ₁");
+        assertTrue(SvdReference.columnsUpToSign(ref.u(), o.u(), 15) <= 1e-8, "U for σ ≥ 1e-3·σ₁");
+    }
+
+    @ParameterizedTest(name = "method {0}")
+    @ValueSource(ints = {1, 2})
+    void illConditionedWithATail(int method) {
+        // 600 × 300, σ from 1 down to 1e-8 over the first 40, then a tail down to 1e-10: the Krylov method
+        // does not exhaust the space. k = 38: σ₃₈ = 2.6e-8·σ₁.
+        double[] sigma = new double[300];
+        for (int i = 0; i < 300; i++) {
+            sigma[i] = i < 40 ? Math.pow(10, -8.0 * i / 39) : 1e-8 * Math.pow(10, -2.0 * (i - 39) / 260);
+        }
+        double[][] a = SvdReference.withSpectrum(600, 300, sigma, 11);
+        SvdReference.Svd ref = SvdReference.reference(a);
+        Outcome o = run(a, 38, method, 2);
+        if (method == 2) {
+            // Krylov: every σ, down to 2.6e-8·σ₁, within 1e-9 relative.
+            assertMatches(a, ref, o, 38, 1e-9, 0, "Krylov k=38");
+            assertTrue(SvdReference.columnsUpToSign(ref.v(), o.v(), 25) <= 1e-8, "V for σ ≥ 1e-5·σ₁");
+        } else {
+            // Gramian: within 1e-9 for σ ≥ 1e-6·σ₁ (the first 30), not below 1e-7·σ₁.
+            assertMatches(a, ref, o, 30, 1e-9, 0, "Gramian k=38");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {2, 3})
+    void krylovOnTallMatrixWithFlatSpectrum(int workers) {
+        // A Gaussian matrix: singular values close together, the slow case (27 iterations, 3 thick restarts).
+        double[][] a = SvdReference.gaussian(2000, 300, 4);
+        assertMatches(a, SvdReference.reference(a), run(a, 10, 2, workers), 10, 1e-9, 1e-8, "2000x300");
+    }
+
+    @Test
+    void defaultIsKrylovBeyond4096Columns() {
+        assertTrue(TruncatedSvdTask.usesGramian(0, 4096));
+        assertTrue(!TruncatedSvdTask.usesGramian(0, 4097));
+        assertTrue(TruncatedSvdTask.usesGramian(1, 5000));
+        assertTrue(!TruncatedSvdTask.usesGramian(2, 10));
+    }
+
+    @Test
+    void wideMatrixByDefault() {
+        // 600 × 5000 (n > 4096: Krylov by default), a decaying spectrum plus noise.
+        int m = 600;
+        int n = 5000;
+        double[][] a = SvdReference.gaussian(m, n, 5);
+        double[][] x = SvdReference.gaussian(m, 30, 6);
+        double[][] y = SvdReference.gaussian(n, 30, 7);
+        for (int l = 0; l < 30; l++) {
+            double weight = Math.pow(0.8, l);
+            for (double[] row : x) {
+                row[l] *= weight;
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            double[] xi = x[i];
+            double[] ai = a[i];
+            for (int j = 0; j < n; j++) {
+                double[] yj = y[j];
+                double acc = 0.01 * ai[j];
+                for (int l = 0; l < 30; l++) {
+                    acc += xi[l] * yj[l];
+                }
+                ai[j] = acc;
+            }
+        }
+        assertMatches(a, SvdReference.reference(a), run(a, 10, 0, 3), 10, 1e-9, 1e-8, "600x5000");
+    }
+
+    @ParameterizedTest(name = "method {0}")
+    @ValueSource(ints = {1, 2})
+    void wideSmallMatrixUpToFullRank(int method) {
+        double[][] a = SvdReference.gaussian(40, 100, 6);
+        SvdReference.Svd ref = SvdReference.reference(a);
+        for (int k : new int[] {5, 40}) {
+            assertMatches(a, ref, run(a, k, method, 3), k, 1e-9, 1e-8, "40x100 k=" + k);
+        }
+    }
+
+    @ParameterizedTest(name = "method {0}")
+    @ValueSource(ints = {1, 2})
+    void rankDeficientMatrixGivesOrthonormalCompletion(int method) {
+        // Rank 2, k = 5: two singular values, three zeros, U and V still orthonormal.
+        double[][] x = SvdReference.gaussian(100, 2, 8);
+        double[][] y = SvdReference.gaussian(30, 2, 9);
+        double[][] a = new double[100][30];
+        for (int i = 0; i < 100; i++) {
+            for (int j = 0; j < 30; j++) {
+                a[i][j] = x[i][0] * y[j][0] + x[i][1] * y[j][1];
+            }
+        }
+        SvdReference.Svd ref = SvdReference.reference(a);
+        for (int workers = 1; workers <= 3; workers++) {
+            Outcome o = run(a, 5, method, workers);
+            assertMatches(a, ref, o, 2, 1e-9, 1e-8, "rank 2, " + workers + " workers");
+            for (int i = 2; i < 5; i++) {
+                assertTrue(o.s()[i] <= 1e-12 * o.s()[0], "σ" + i + " = " + o.s()[i]);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "method {0}")
+    @ValueSource(ints = {1, 2})
+    void zeroMatrix(int method) {
+        double[][] a = new double[50][8];
+        Outcome o = run(a, 3, method, 2);
+        assertArrayEquals(new double[3], o.s(), "S");
+        assertTrue(SvdReference.orthogonality(o.u()) <= 1e-12, "U orthonormal");
+        assertTrue(SvdReference.orthogonality(o.v()) <= 1e-12, "V orthonormal");
+    }
+
+    @ParameterizedTest(name = "method {0}")
+    @ValueSource(ints = {1, 2})
+    void workersWithoutRows(int method) {
+        // 2 × 3 on 3 workers: one holds no rows.
+        double[][] a = {{3, 1, 2}, {-1, 4, 0.5}};
+        assertMatches(a, SvdReference.reference(a), run(a, 2, method, 3), 2, 1e-12, 1e-12, "2x3");
+    }
+
+    @Test
+    void aliasIsTruncatedSVD() {
+        assertEquals("truncated_svd", TASK.name());
+        assertEquals(List.of("truncated_SVD"), TASK.aliases());
+        assertTrue(new Allib().tasks().stream().anyMatch(t -> t instanceof TruncatedSvdTask), "listed in Allib");
+    }
+
+    @Test
+    void badArgumentsGetError11() {
+        double[][] a = SvdReference.gaussian(20, 6, 1);
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 0));
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 7));
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, -1));
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 3, (byte) 3));
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 3, (byte) -1));
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, "3"));
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 3.0));
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, (Object) a));
+        // k = min(m, n) is fine, for a wide matrix too.
+        assertEquals(6, InProcessTaskRunner.run(TASK, 2, a, 6).matrix("S").length);
+        double[][] wide = SvdReference.gaussian(4, 9, 2);
+        assertEquals(4, InProcessTaskRunner.run(TASK, 2, wide, 4, (byte) 2).matrix("S").length);
+        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, wide, 5));
+    }
+
+    static void assertBadArguments(org.junit.jupiter.api.function.Executable run) {
+        AlchemistException e = assertThrows(AlchemistException.class, run);
+        assertEquals(ErrorCode.BAD_TASK_ARGUMENTS, e.code(), e.getMessage());
+    }
+}
