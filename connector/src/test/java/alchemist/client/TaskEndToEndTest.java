@@ -52,6 +52,50 @@ class TaskEndToEndTest {
     }
 
     @Test
+    void theSeedsTruncatedSvdCallMatchesLapack() {
+        double[][] a = Matrices.random(426, 50, 8);
+        try (AlchemistServer server = AlchemistServer.builder().workers(2).libraryDir(ALLIB_DIR).start();
+                AlchemistSession als = new AlchemistSession()) {
+            als.connect(server.host(), server.port());
+            als.requestWorkers(2);
+            als.loadLibrary("TestLib", ALLIB_DIR.resolve("allib.jar").toString());
+            MatrixHandle h = als.sendArray(a);
+            TaskResult r = als.runTask("truncated_SVD", h, 20, (byte) 0); // the seed's RUN_TASK, body length 40
+            assertEquals(java.util.List.of("U", "S", "V"), r.names());
+            assertEquals(426, r.matrix("U").numRows());
+            assertEquals(20, r.matrix("U").numCols());
+            assertEquals(50, r.matrix("V").numRows());
+            double[][] s = als.getArray(r.matrix("S"));
+            double[] want = lapackSingularValues(a);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(want[i], s[i][0], 1e-9 * want[i], "sigma " + i);
+            }
+        }
+    }
+
+    /** Singular values of {@code a} by LAPACK's dgesdd, descending. */
+    static double[] lapackSingularValues(double[][] a) {
+        int m = a.length;
+        int n = a[0].length;
+        double[] colMajor = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                colMajor[i + j * m] = a[i][j];
+            }
+        }
+        double[] s = new double[Math.min(m, n)];
+        double[] work = new double[1];
+        int[] iwork = new int[8 * Math.min(m, n)];
+        org.netlib.util.intW info = new org.netlib.util.intW(0);
+        dev.ludovic.netlib.lapack.LAPACK lapack = dev.ludovic.netlib.lapack.LAPACK.getInstance();
+        lapack.dgesdd("N", m, n, colMajor, m, s, new double[1], 1, new double[1], 1, work, -1, iwork, info);
+        work = new double[(int) work[0]];
+        lapack.dgesdd("N", m, n, colMajor, m, s, new double[1], 1, new double[1], 1, work, work.length, iwork, info);
+        assertEquals(0, info.val, "dgesdd info");
+        return s;
+    }
+
+    @Test
     void badTaskCallsGetTheirErrorsAndTheSessionGoesOn() {
         try (AlchemistServer server = AlchemistServer.builder().workers(2).libraryDir(ALLIB_DIR).start();
                 AlchemistSession als = new AlchemistSession()) {
