@@ -1,0 +1,162 @@
+package alchemist.benchmarks;
+
+import alchemist.client.AlchemistSession;
+import alchemist.client.MatrixHandle;
+import alchemist.client.TaskResult;
+import alchemist.server.AlchemistServer;
+import alchemist.server.NativeLinalg;
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.lapack.LAPACK;
+import java.nio.file.Path;
+import org.netlib.util.intW;
+
+/**
+ * allib's {@code truncated_svd} on an embedded server against what the hardware allows, in one run:
+ * <ul>
+ *   <li><b>allib</b>: the task's wall time for an m × n matrix on k workers (the matrix is sent first, untimed
+ *       here: TransferBench measures transfer);</li>
+ *   <li><b>LAPACK reference</b>: one process, the same Gramian algorithm with every core: DSYRK on the whole
+ *       matrix, DSYEVR for the top k, U = A·V·Σ⁻¹ by DGEMM; its singular values are the reference;</li>
+ *   <li><b>peaks</b>: DGEMM and DSYRK GFLOP/s of this machine's BLAS; the DSYRK-bound time m·n²/rate is the
+ *       floor for any Gramian SVD, and the ratio allib / floor says how close the task comes.</li>
+ * </ul>
+ * <pre>SvdBench [--rows 200000] [--cols 1000] [--k 20] [--workers 2] [--repeats 3] [--library-dir allib/target] [--quick]</pre>
+ */
+public final class SvdBench {
+    private static final BLAS BLAS_ = BLAS.getInstance();
+    private static final LAPACK LAPACK_ = LAPACK.getInstance();
+
+    private SvdBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = 200_000;
+        int cols = 1_000;
+        int k = 20;
+        int workers = 2;
+        int repeats = 3;
+        Path libraryDir = Path.of("allib/target");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows" -> rows = Integer.parseInt(args[++i]);
+                case "--cols" -> cols = Integer.parseInt(args[++i]);
+                case "--k" -> k = Integer.parseInt(args[++i]);
+                case "--workers" -> workers = Integer.parseInt(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--library-dir" -> libraryDir = Path.of(args[++i]);
+                case "--quick" -> {
+                    rows = 4_000;
+                    cols = 100;
+                    repeats = 1;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        System.out.printf("SvdBench: %d x %d, k = %d, %d embedded workers, %s%n", rows, cols, k, workers,
+                NativeLinalg.describe());
+        double dgemm = dgemmGflops(Math.min(2000, Math.max(200, cols * 2)));
+        double dsyrk = dsyrkGflops(Math.min(rows, 50_000), cols);
+        TransferBench.CyclicSource source = new TransferBench.CyclicSource(rows, cols);
+
+        double[] allib = new double[k];
+        double best = Double.MAX_VALUE;
+        try (AlchemistServer server = AlchemistServer.builder().workers(workers).libraryDir(libraryDir).start();
+                AlchemistSession als = new AlchemistSession()) {
+            als.connect(server.host(), server.port());
+            als.requestWorkers(workers);
+            als.loadLibrary("allib", "");
+            MatrixHandle a = als.send(source);
+            for (int r = 0; r < repeats + 1; r++) { // the first run warms up
+                long t0 = System.nanoTime();
+                TaskResult svd = als.runTask("truncated_svd", a, k);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double[][] s = als.getArray(svd.matrix("S"));
+                for (int i = 0; i < k; i++) {
+                    allib[i] = s[i][0];
+                }
+                svd.asMap().values().forEach(h -> als.freeMatrix((MatrixHandle) h));
+                if (r > 0) {
+                    best = Math.min(best, seconds);
+                    System.out.printf("  allib truncated_svd run %d: %.2f s%n", r, seconds);
+                }
+            }
+        }
+
+        long t0 = System.nanoTime();
+        double[] reference = lapackGramianSvd(source, rows, cols, k);
+        double lapackSeconds = (System.nanoTime() - t0) / 1e9;
+
+        double worst = 0;
+        for (int i = 0; i < k; i++) {
+            worst = Math.max(worst, Math.abs(allib[i] - reference[i]) / reference[i]);
+        }
+        double flops = (double) rows * cols * cols + 4.0 * rows * cols * k; // DSYRK + A·V and the refinement's products
+        double floor = (double) rows * cols * cols / (dsyrk * 1e9);
+        System.out.println();
+        System.out.printf("| what | seconds | GFLOP/s |%n|---|---|---|%n");
+        System.out.printf("| allib truncated_svd (best of %d), %d workers | %.2f | %.1f |%n", repeats, workers, best, flops / best / 1e9);
+        System.out.printf("| single-process LAPACK (DSYRK + DSYEVR + DGEMM) | %.2f | %.1f |%n", lapackSeconds, flops / lapackSeconds / 1e9);
+        System.out.printf("| DSYRK-bound time m·n²/rate | %.2f | %.1f (DSYRK) |%n", floor, dsyrk);
+        System.out.printf("| DGEMM peak | | %.1f |%n", dgemm);
+        System.out.printf("%nallib / DSYRK-bound = %.2f; allib / LAPACK = %.2f; max relative difference of the %d singular values = %.1e%n",
+                best / floor, best / lapackSeconds, k, worst);
+        System.out.printf("sigma_1 = %.6e, sigma_%d = %.6e%n", reference[0], k, reference[k - 1]);
+    }
+
+    /** One process, all cores: DSYRK on the whole matrix, DSYEVR for the top k; returns the top k singular values. */
+    static double[] lapackGramianSvd(TransferBench.CyclicSource source, int rows, int cols, int k) {
+        double[] a = new double[rows * cols];
+        source.readRows(0, rows, a);
+        double[] g = new double[cols * cols];
+        BLAS_.dsyrk("U", "N", cols, rows, 1.0, a, cols, 0.0, g, cols);
+        double[] w = new double[cols];
+        double[] z = new double[cols * k];
+        int[] isuppz = new int[2 * cols];
+        intW found = new intW(0);
+        intW info = new intW(0);
+        double[] work = new double[1];
+        int[] iwork = new int[1];
+        LAPACK_.dsyevr("V", "I", "U", cols, g, cols, 0, 0, cols - k + 1, cols, 0, found, w, z, cols, isuppz, work, -1,
+                iwork, -1, info);
+        work = new double[(int) work[0]];
+        iwork = new int[iwork[0]];
+        LAPACK_.dsyevr("V", "I", "U", cols, g, cols, 0, 0, cols - k + 1, cols, 0, found, w, z, cols, isuppz, work,
+                work.length, iwork, iwork.length, info);
+        if (info.val != 0) {
+            throw new IllegalStateException("dsyevr info " + info.val);
+        }
+        double[] u = new double[rows * k];
+        BLAS_.dgemm("T", "N", k, rows, cols, 1.0, z, cols, a, cols, 0.0, u, k); // (A·V)ᵀ, the unscaled U
+        double[] sigma = new double[k];
+        for (int i = 0; i < k; i++) {
+            sigma[i] = Math.sqrt(Math.max(0, w[k - 1 - i])); // ascending from DSYEVR
+        }
+        return sigma;
+    }
+
+    static double dgemmGflops(int n) {
+        double[] x = new double[n * n];
+        double[] c = new double[n * n];
+        java.util.Arrays.fill(x, 1.0 / n);
+        double best = 0;
+        for (int r = 0; r < 4; r++) {
+            long t0 = System.nanoTime();
+            BLAS_.dgemm("N", "N", n, n, n, 1.0, x, n, x, n, 0.0, c, n);
+            best = Math.max(best, 2.0 * n * n * n / (System.nanoTime() - t0));
+        }
+        return best;
+    }
+
+    static double dsyrkGflops(int m, int n) {
+        double[] a = new double[m * n];
+        java.util.Arrays.fill(a, 1.0 / n);
+        double[] g = new double[n * n];
+        double best = 0;
+        for (int r = 0; r < 3; r++) {
+            long t0 = System.nanoTime();
+            BLAS_.dsyrk("U", "N", n, m, 1.0, a, n, 0.0, g, n);
+            best = Math.max(best, (double) m * n * n / (System.nanoTime() - t0));
+        }
+        return best;
+    }
+}
