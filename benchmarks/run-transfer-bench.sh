@@ -4,7 +4,8 @@
 #
 # Environment:
 #   JAVA_HOME         JDK to run and build with (default /usr/lib/jvm/temurin-25-jdk-amd64)
-#   BENCH_HEAP        heap size, also pre-touched (default 8g: the 2 GB matrix lives on the embedded workers)
+#   BENCH_HEAP        heap size, also pre-touched (default 8g, the 2 GB matrix lives on the embedded workers;
+#                     1g with --quick)
 #   BENCH_JVM_OPTS    extra JVM options, e.g. "-XX:StartFlightRecording=duration=60s,filename=/tmp/x.jfr"
 #   MAVEN_ARGS        extra Maven options for the build, e.g. -o when offline
 set -euo pipefail
@@ -19,7 +20,11 @@ if [[ -z "$jar" || ! -d "$here/target/lib" ]]; then
     jar="$(ls "$here"/target/alchemist-benchmarks-*.jar | head -n 1)"
 fi
 
-heap="${BENCH_HEAP:-8g}"
+heap=8g
+for arg in "$@"; do
+    [[ "$arg" == --quick ]] && heap=1g
+done
+heap="${BENCH_HEAP:-$heap}"
 # -Xms = -Xmx with AlwaysPreTouch: the heap is faulted in once at start-up, so the workers' first 2 GB of
 # matrix storage does not pay first-touch page faults inside the timed send (costly on some VMs).
 exec "$JAVA_HOME/bin/java" -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch \
