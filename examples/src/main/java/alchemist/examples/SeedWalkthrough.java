@@ -2,6 +2,7 @@ package alchemist.examples;
 
 import alchemist.client.AlchemistSession;
 import alchemist.client.MatrixHandle;
+import alchemist.client.TaskResult;
 import alchemist.client.hdf5.Hdf5Dataset;
 import alchemist.client.hdf5.Hdf5File;
 import alchemist.protocol.WorkerInfo;
@@ -13,14 +14,17 @@ import java.util.List;
 /**
  * The seed's Python tutorial, cell by cell, with the Java API: connect to Alchemist, list and request
  * workers, connect to them and send a test string, open an HDF5 file and send one of its datasets to the
- * workers, fetch it back whole (checked against the file) and in part, free it, give the workers back and
- * stop. Every message is printed in the seed's trace layout unless {@code --quiet} is given.
+ * workers, load allib and run truncated_SVD on it, fetch the matrix back whole (checked against the file)
+ * and in part, free it, give the workers back and stop. Every message is printed in the seed's trace layout unless {@code --quiet} is given.
  *
  * <pre>
- * SeedWalkthrough [--quiet] [--connect host:port | --connection-file F] [--dataset NAME [--plane K]] [file.h5]
+ * SeedWalkthrough [--quiet] [--connect host:port | --connection-file F] [--library-dir D]
+ *                 [--dataset NAME [--plane K]] [file.h5]
  * </pre>
  * Without {@code --connect} or {@code --connection-file} it starts an embedded server with 2 workers in
- * this JVM. Without a file it writes a 426 × 502 sample (the seed's shape) with {@link SampleHdf5} to a
+ * this JVM, whose library directory is {@code --library-dir} (default {@code allib/target}, where the build
+ * puts allib's jar); it loads allib there and runs the seed's {@code truncated_SVD(alA, 20)}, printing the
+ * singular values beside LAPACK's on the same matrix. Without a file it writes a 426 × 502 sample (the seed's shape) with {@link SampleHdf5} to a
  * temporary file. The dataset defaults to {@code matrix} if the file has one, else its first dataset;
  * {@code --plane K} takes the plane {@code [:, :, K]} of a 3-D dataset, as the seed's
  * {@code f['Reflectance'][:, :, 20]}.
@@ -40,6 +44,7 @@ public final class SeedWalkthrough {
         String datasetName = null;
         int plane = -1;
         Path file = null;
+        Path libraryDir = Path.of("allib/target");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quiet" -> verbose = false;
@@ -47,10 +52,11 @@ public final class SeedWalkthrough {
                 case "--connection-file" -> connectionFile = Path.of(args[++i]);
                 case "--dataset" -> datasetName = args[++i];
                 case "--plane" -> plane = Integer.parseInt(args[++i]);
+                case "--library-dir" -> libraryDir = Path.of(args[++i]);
                 default -> {
                     if (args[i].startsWith("--") || file != null) {
                         throw new IllegalArgumentException("usage: SeedWalkthrough [--quiet] [--connect host:port | "
-                                + "--connection-file F] [--dataset NAME [--plane K]] [file.h5]; got " + args[i]);
+                                + "--connection-file F] [--library-dir D] [--dataset NAME [--plane K]] [file.h5]; got " + args[i]);
                     }
                     file = Path.of(args[i]);
                 }
@@ -62,7 +68,8 @@ public final class SeedWalkthrough {
             file = SampleHdf5.write(sample, 426, 502, 42L);
             System.out.println("(no HDF5 file given: wrote a 426 x 502 sample to " + file + ")");
         }
-        AlchemistServer server = connect == null && connectionFile == null ? AlchemistServer.embedded(2) : null;
+        AlchemistServer server = connect == null && connectionFile == null
+                ? AlchemistServer.builder().workers(2).libraryDir(libraryDir).start() : null;
         try (AlchemistSession als = new AlchemistSession()) {
             System.out.println("## Starting Alchemist");
             als.setVerbose(verbose);
@@ -99,10 +106,28 @@ public final class SeedWalkthrough {
                 System.out.println("Alchemist holds it as matrix " + alA.id() + ", " + alA.numRows() + " x "
                         + alA.numCols());
 
-                // TODO(allib): the seed's "Loading a library" and "Running a task on Alchemist" cells go here
-                // once allib exists: load "TestLib", run truncated_SVD(alA, 20) for U, S, V, fetch S with
-                // getArray and print it. Until then the step is skipped and prints no results.
-                System.out.println("## Loading a library and running truncated_SVD: not available yet (skipped)");
+                System.out.println("## Loading a library");
+                als.loadLibrary("allib", "");
+                als.listLibraries().forEach(l -> System.out.println("Library " + l.id() + ", " + l.name() + ": " + l.tasks()));
+
+                System.out.println("## Running a task on Alchemist");
+                int k = (int) Math.min(20, Math.min(alA.numRows(), alA.numCols()));
+                TaskResult svd = als.runTask("truncated_SVD", alA, k, (byte) 0); // alU, alS, alV = ...
+                MatrixHandle alU = svd.matrix("U");
+                MatrixHandle alS = svd.matrix("S");
+                MatrixHandle alV = svd.matrix("V");
+                System.out.println("U is matrix " + alU.id() + " (" + alU.numRows() + " x " + alU.numCols() + "), S matrix "
+                        + alS.id() + ", V matrix " + alV.id() + " (" + alV.numRows() + " x " + alV.numCols() + ")");
+                double[][] s = als.getArray(alS); // S = als.get_array(alS)
+                double[] lapack = LapackReference.singularValues(als.getArray(alA));
+                System.out.println("   i   Alchemist S             LAPACK dgesdd           relative difference");
+                for (int i = 0; i < k; i++) {
+                    System.out.printf("%4d   %-22.15e  %-22.15e  %.1e%n", i, s[i][0], lapack[i],
+                            Math.abs(s[i][0] - lapack[i]) / lapack[i]);
+                }
+                for (MatrixHandle h : List.of(alU, alS, alV)) {
+                    als.freeMatrix(h);
+                }
 
                 System.out.println("## Fetching data back from Alchemist");
                 double[][] back = als.getArray(alA);

@@ -1,6 +1,7 @@
 package alchemist.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -22,10 +23,32 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
 
     /** @param maxBodyLength the largest body accepted, in bytes (at most {@code Integer.MAX_VALUE}) */
     public MessageFrameDecoder(long maxBodyLength) {
-        if (maxBodyLength < 0 || maxBodyLength > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("body limit must be in 0.." + Integer.MAX_VALUE + ": " + maxBodyLength);
+        if (maxBodyLength < 0 || maxBodyLength > Integer.MAX_VALUE - Header.LENGTH) {
+            throw new IllegalArgumentException("body limit must be in 0.." + (Integer.MAX_VALUE - Header.LENGTH) + ": "
+                    + maxBodyLength);
         }
         this.maxBodyLength = maxBodyLength;
+        setCumulator(this::cumulateIntoWholeFrame);
+    }
+
+    /**
+     * Once a frame's header is in, grows the cumulation buffer once to hold the whole frame, instead of
+     * doubling it (and copying what it holds) again and again as reads of a large message arrive.
+     */
+    private ByteBuf cumulateIntoWholeFrame(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+        int held = cumulation.readableBytes();
+        if (held >= Header.LENGTH && !discarding) {
+            long bodyLength = cumulation.getUnsignedInt(cumulation.readerIndex() + 5);
+            long frame = Header.LENGTH + bodyLength;
+            if (bodyLength <= maxBodyLength && frame > held + in.readableBytes()
+                    && cumulation.writableBytes() < in.readableBytes() && cumulation.refCnt() == 1) {
+                ByteBuf whole = alloc.ioBuffer((int) frame);
+                whole.writeBytes(cumulation);
+                cumulation.release();
+                cumulation = whole;
+            }
+        }
+        return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
     }
 
     @Override

@@ -135,11 +135,11 @@ class FrameDecoderTest {
     }
 
     @Test
-    void limitMustFitAnInt() {
+    void limitMustLeaveRoomForTheHeaderInAnInt() {
         assertThrows(IllegalArgumentException.class, () -> new MessageFrameDecoder(-1));
-        assertThrows(IllegalArgumentException.class, () -> new MessageFrameDecoder(Integer.MAX_VALUE + 1L));
+        assertThrows(IllegalArgumentException.class, () -> new MessageFrameDecoder(Integer.MAX_VALUE - 8L));
         new MessageFrameDecoder(0);
-        new MessageFrameDecoder(Integer.MAX_VALUE);
+        new MessageFrameDecoder(Integer.MAX_VALUE - 9L);
     }
 
     private void feed(byte[] bytes) {

@@ -9,6 +9,7 @@ import alchemist.protocol.MessageFrameDecoder;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.MessageWriter;
 import alchemist.protocol.TracePrinter;
+import alchemist.protocol.TransportTuning;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -71,6 +72,7 @@ public final class ClientConnection implements AutoCloseable {
                         ch.pipeline().addLast("handler", handler);
                     }
                 });
+        TransportTuning.client(b);
         ChannelFuture f = b.connect(host, port).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new AlchemistException(ErrorCode.INTERNAL_ERROR, "cannot connect to " + name + " at " + host + ":"

@@ -1,6 +1,7 @@
 package alchemist.server.net;
 
 import alchemist.protocol.MessageFrameDecoder;
+import alchemist.protocol.TransportTuning;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -53,6 +54,7 @@ public final class MessageServer implements AutoCloseable {
                         ch.pipeline().addLast("handler", handlers.get());
                     }
                 });
+        TransportTuning.server(b);
         Channel ch = b.bind(bindHost, port).syncUninterruptibly().channel();
         return new MessageServer(ch, connections);
     }
