@@ -47,15 +47,20 @@ import org.slf4j.LoggerFactory;
  * identity (agreed when it was made), so they never mix with user messages and never outlive their
  * communicator in a way a later one could see.
  *
- * <p><b>Cost of polling.</b> An operation first spins on {@code MPI_Test} for {@code
- * alchemist.mpi.spinMicros} (default 200 µs), which keeps short messages and small collectives at MPI's
- * own latency; after that it parks {@code alchemist.mpi.parkMicros} (default 20 µs; Linux makes that
- * ~60 µs) between polls, so a long wait costs little CPU but adds up to tens of µs of latency, and MPI
- * makes progress on the transfer only when polled. That is fine for control messages and task
- * collectives; see {@link MpiAllreduceBench} for what it does to allreduce bandwidth. An operation
- * abandoned by an abort cannot be cancelled in MPI: its native buffers are leaked (never freed, so MPI
- * can still write them) and an aborted communicator is never freed, so that its context ID is not
- * reused while peers may still have messages in flight to it.
+ * <p><b>Cost of polling.</b> MPI moves data only inside MPI calls, so a wait must keep calling. An
+ * operation first polls {@code MPI_Test} in a loop with {@link Thread#yield()} for {@code
+ * alchemist.mpi.spinMicros} (default 5 ms): MPI's own latency for messages and collectives that complete
+ * meanwhile, and a core handed to other processes on an oversubscribed node. After that it parks {@code
+ * alchemist.mpi.parkMicros} (default 20 µs, which Linux makes ~60 µs) between polls, and 1 ms once it
+ * has waited 100 ms: a waiting rank costs little CPU, at the price of tens of µs (then up to a
+ * millisecond) of latency, and slow progress for a transfer still running. Collectives are therefore cut
+ * into calls of {@code alchemist.mpi.collectivePieceDoubles} values (default 2<sup>17</sup>, 1 MiB) that
+ * each finish within the spin phase while all ranks take part, so that a big allreduce never falls back to
+ * parking. Fine for control messages and task collectives; {@link MpiAllreduceBench} measures allreduce
+ * against a plain blocking {@code MPI_Allreduce}. An operation abandoned by an abort cannot be cancelled
+ * in MPI: its native buffers are leaked (never freed, so MPI can still write them), and an aborted
+ * communicator is never freed, so that its context ID is not reused while peers may still have messages
+ * in flight to it.
  *
  * <p><b>Thread safety.</b> MPI is initialized with {@code MPI_THREAD_MULTIPLE}: any thread may send
  * and receive on any communicator at any time; receives match messages with {@code MPI_Improbe} and
@@ -63,13 +68,15 @@ import org.slf4j.LoggerFactory;
  * Collectives on one communicator must be called by one thread at a time per rank, in the same order
  * on every rank (as in MPI); different communicators may run collectives from different threads at
  * once. Concurrent {@link #createGroup} calls on one communicator are allowed when their member lists
- * differ (each gets its own {@code MPI_Comm_create_group} tag, a hash of the list); two concurrent
- * calls with the same list would be confused with each other, as in MPI.
+ * differ (each gets its own {@code MPI_Comm_create_group} tag, a hash of the list into 1024 tags); two
+ * concurrent calls with the same list, or with lists whose hashes collide, could be confused with each other.
  *
- * <p><b>Large buffers.</b> MPI counts are {@code int}. Doubles move in pieces of at most {@value
- * #DEFAULT_MAX_CHUNK_DOUBLES} (2<sup>27</sup>, 1 GiB) values: one message or one collective call per
- * piece ({@link #forEachChunk}), which also bounds each operation's native staging buffer. Two threads
- * that send more than that to the same rank with the same tag at the same time would interleave pieces.
+ * <p><b>Large buffers.</b> MPI counts are {@code int}, and Open MPI has had bugs with single messages
+ * over 2 GiB. Point-to-point doubles move in messages of at most {@value #DEFAULT_MAX_CHUNK_DOUBLES}
+ * (2<sup>27</sup>, 1 GiB) values, collectives in the smaller pieces above; one helper,
+ * {@link #forEachChunk}, cuts both, and the piece size also bounds each operation's native staging
+ * buffer. Two threads that send more than 2<sup>27</sup> doubles to the same rank with the same tag at
+ * the same time would interleave their pieces.
  *
  * <p><b>Tags.</b> User tags are 0 ..&nbsp;{@value #FIRST_RESERVED_TAG}&nbsp;-&nbsp;1. Above that,
  * {@link #COLLECTIVE_TAG} belongs to the interface and the 1024 tags below it to
@@ -83,17 +90,25 @@ public final class MpiCommunicator implements Communicator {
     static final int GROUP_TAGS = 1024;
     /** The first tag user messages may not use. */
     public static final int FIRST_RESERVED_TAG = COLLECTIVE_TAG - GROUP_TAGS;
-    /** The largest number of doubles in one MPI message or collective call. */
+    /** The largest number of doubles in one point-to-point message (collectives use smaller pieces). */
     public static final int DEFAULT_MAX_CHUNK_DOUBLES = 1 << 27;
     /** Abort reasons are cut to this many bytes of UTF-8 so that a notice is always a small (eager) message. */
     static final int MAX_REASON_BYTES = 1024;
     private static final int NOTICE_TAG = 1;
 
-    /** Piece size for doubles; tests lower it to exercise chunking on small arrays. */
+    /** Most doubles per message, and a cap on collective pieces; tests lower it to exercise chunking on small arrays. */
     static volatile int maxChunkDoubles = DEFAULT_MAX_CHUNK_DOUBLES;
+    /**
+     * Values per collective call ({@code -Dalchemist.mpi.collectivePieceDoubles}, default 2<sup>17</sup>, 1 MiB):
+     * small enough that each call ends within the spin phase while every rank takes part.
+     */
+    static volatile int collectivePieceDoubles = Integer.getInteger("alchemist.mpi.collectivePieceDoubles", 1 << 17);
 
-    private static final long SPIN_NANOS = 1000L * Long.getLong("alchemist.mpi.spinMicros", 200);
+    private static final long SPIN_NANOS = 1000L * Long.getLong("alchemist.mpi.spinMicros", 5000);
     private static final long PARK_NANOS = 1000L * Long.getLong("alchemist.mpi.parkMicros", 20);
+    /** After this long a wait is idle (a peer is absent, or no message is coming): poll every millisecond. */
+    private static final long IDLE_NANOS = 100_000_000L;
+    private static final long IDLE_PARK_NANOS = 1_000_000L;
 
     private static final Object LIFECYCLE = new Object();
     private static MpiCommunicator world; // guarded by LIFECYCLE
@@ -244,16 +259,15 @@ public final class MpiCommunicator implements Communicator {
     public void sendDoubles(double[] buf, int offset, int length, int dest, int tag) {
         Objects.checkFromIndexSize(offset, length, buf.length);
         checkTag(tag);
+        int piece = maxChunkDoubles;
         enter("sendDoubles");
-        try {
-            forEachChunk(length, maxChunkDoubles, (from, n) -> {
-                try (Op op = new Op()) {
-                    MemorySegment seg = op.doubles(n);
-                    MemorySegment.copy(buf, offset + from, seg, JAVA_DOUBLE, 0, n);
-                    Mpi.isend(seg, n, Mpi.DOUBLE, dest, tag, comm, op.request);
-                    op.started();
-                    op.await("MPI_Isend");
-                }
+        try (Op op = new Op()) {
+            MemorySegment seg = op.doubles(Math.min(length, piece));
+            forEachChunk(length, piece, (from, n) -> {
+                MemorySegment.copy(buf, offset + from, seg, JAVA_DOUBLE, 0, n);
+                Mpi.isend(seg, n, Mpi.DOUBLE, dest, tag, comm, op.request);
+                op.started();
+                op.await("MPI_Isend");
             });
         } finally {
             exit();
@@ -264,26 +278,25 @@ public final class MpiCommunicator implements Communicator {
     public void recvDoubles(double[] buf, int offset, int length, int source, int tag) {
         Objects.checkFromIndexSize(offset, length, buf.length);
         checkTag(tag);
+        int piece = maxChunkDoubles;
         enter("recvDoubles");
-        try {
+        try (Op op = new Op()) {
+            MemorySegment seg = op.doubles(Math.min(length, piece));
             int[] src = {source}; // the pieces after the first come from wherever the first came from
-            forEachChunk(length, maxChunkDoubles, (from, n) -> {
-                try (Op op = new Op()) {
-                    op.probe(src[0], tag);
-                    src[0] = op.status.get(JAVA_INT, Mpi.STATUS_SOURCE);
-                    int count = Mpi.getCount(op.status, Mpi.DOUBLE);
-                    if (count != n) {
-                        int bytes = Mpi.getCount(op.status, Mpi.BYTE);
-                        boolean whole = count != Mpi.UNDEFINED;
-                        int elements = whole ? count : bytes;
-                        op.receiveMatched(op.allocate(whole ? 8L * count : bytes), elements, whole ? Mpi.DOUBLE : Mpi.BYTE);
-                        throw new IllegalStateException("expected " + n + " doubles from rank " + src[0] + " (tag " + tag
-                                + ") on " + name + ", got " + (whole ? count + " doubles" : bytes + " bytes"));
-                    }
-                    MemorySegment seg = op.doubles(n);
-                    op.receiveMatched(seg, n, Mpi.DOUBLE);
-                    MemorySegment.copy(seg, JAVA_DOUBLE, 0, buf, offset + from, n);
+            forEachChunk(length, piece, (from, n) -> {
+                op.probe(src[0], tag);
+                src[0] = op.status.get(JAVA_INT, Mpi.STATUS_SOURCE);
+                int count = Mpi.getCount(op.status, Mpi.DOUBLE);
+                if (count != n) {
+                    // Take the message anyway (MPI_Improbe matched it), so that the next receive is not confused.
+                    int bytes = Mpi.getCount(op.status, Mpi.BYTE);
+                    boolean whole = count != Mpi.UNDEFINED;
+                    op.receiveMatched(op.allocate(whole ? 8L * count : bytes), whole ? count : bytes, whole ? Mpi.DOUBLE : Mpi.BYTE);
+                    throw new IllegalStateException("expected " + n + " doubles from rank " + src[0] + " (tag " + tag + ") on "
+                            + name + ", got " + (whole ? count + " doubles" : bytes + " bytes"));
                 }
+                op.receiveMatched(seg, n, Mpi.DOUBLE);
+                MemorySegment.copy(seg, JAVA_DOUBLE, 0, buf, offset + from, n);
             });
         } finally {
             exit();
@@ -420,20 +433,19 @@ public final class MpiCommunicator implements Communicator {
     @Override
     public void bcast(double[] buf, int offset, int length, int root) {
         Objects.checkFromIndexSize(offset, length, buf.length);
+        int piece = collectivePiece();
         enter("bcast");
-        try {
-            forEachChunk(length, maxChunkDoubles, (from, n) -> {
-                try (Op op = new Op()) {
-                    MemorySegment seg = op.doubles(n);
-                    if (rank == root) {
-                        MemorySegment.copy(buf, offset + from, seg, JAVA_DOUBLE, 0, n);
-                    }
-                    Mpi.ibcast(seg, n, Mpi.DOUBLE, root, comm, op.request);
-                    op.started();
-                    op.await("MPI_Ibcast");
-                    if (rank != root) {
-                        MemorySegment.copy(seg, JAVA_DOUBLE, 0, buf, offset + from, n);
-                    }
+        try (Op op = new Op()) {
+            MemorySegment seg = op.doubles(Math.min(length, piece));
+            forEachChunk(length, piece, (from, n) -> {
+                if (rank == root) {
+                    MemorySegment.copy(buf, offset + from, seg, JAVA_DOUBLE, 0, n);
+                }
+                Mpi.ibcast(seg, n, Mpi.DOUBLE, root, comm, op.request);
+                op.started();
+                op.await("MPI_Ibcast");
+                if (rank != root) {
+                    MemorySegment.copy(seg, JAVA_DOUBLE, 0, buf, offset + from, n);
                 }
             });
         } finally {
@@ -449,17 +461,16 @@ public final class MpiCommunicator implements Communicator {
             case MAX -> Mpi.OP_MAX;
             case MIN -> Mpi.OP_MIN;
         };
+        int piece = collectivePiece();
         enter("allreduce");
-        try {
-            forEachChunk(length, maxChunkDoubles, (from, n) -> {
-                try (Op o = new Op()) {
-                    MemorySegment seg = o.doubles(n);
-                    MemorySegment.copy(buf, offset + from, seg, JAVA_DOUBLE, 0, n);
-                    Mpi.iallreduce(Mpi.IN_PLACE, seg, n, Mpi.DOUBLE, mpiOp, comm, o.request);
-                    o.started();
-                    o.await("MPI_Iallreduce");
-                    MemorySegment.copy(seg, JAVA_DOUBLE, 0, buf, offset + from, n);
-                }
+        try (Op o = new Op()) {
+            MemorySegment seg = o.doubles(Math.min(length, piece));
+            forEachChunk(length, piece, (from, n) -> {
+                MemorySegment.copy(buf, offset + from, seg, JAVA_DOUBLE, 0, n);
+                Mpi.iallreduce(Mpi.IN_PLACE, seg, n, Mpi.DOUBLE, mpiOp, comm, o.request);
+                o.started();
+                o.await("MPI_Iallreduce");
+                MemorySegment.copy(seg, JAVA_DOUBLE, 0, buf, offset + from, n);
             });
         } finally {
             exit();
@@ -474,43 +485,44 @@ public final class MpiCommunicator implements Communicator {
      */
     @Override
     public double[][] gather(double[] local, int root) {
+        int perRank = Math.max(1, collectivePiece() / size);
         enter("gather");
-        try {
-            int[] lengths = allgatherLength(local.length);
+        try (Op op = new Op()) {
+            int[] lengths = allgatherLength(op, local.length);
             int longest = Arrays.stream(lengths).max().orElse(0);
-            double[][] all = null;
-            if (rank == root) {
-                all = new double[size][];
+            long roundTotal = Arrays.stream(lengths).mapToLong(len -> Math.min(len, perRank)).sum();
+            MemorySegment send = op.doubles(Math.min(local.length, perRank));
+            MemorySegment recv = op.doubles(rank == root ? (int) roundTotal : 0);
+            MemorySegment countsSeg = op.allocate(4L * size);
+            MemorySegment displsSeg = op.allocate(4L * size);
+            double[][] all = rank == root ? new double[size][] : null;
+            if (all != null) {
                 for (int r = 0; r < size; r++) {
                     all[r] = new double[lengths[r]];
                 }
             }
-            double[][] result = all;
-            forEachChunk(longest, Math.max(1, maxChunkDoubles / size), (from, n) -> {
-                try (Op op = new Op()) {
-                    int[] counts = new int[size];
-                    int[] displs = new int[size];
-                    int total = 0;
+            int[] counts = new int[size];
+            int[] displs = new int[size];
+            forEachChunk(longest, perRank, (from, n) -> {
+                int total = 0;
+                for (int r = 0; r < size; r++) {
+                    counts[r] = Math.clamp((long) lengths[r] - from, 0, n);
+                    displs[r] = total;
+                    total += counts[r];
+                }
+                MemorySegment.copy(counts, 0, countsSeg, JAVA_INT, 0, size);
+                MemorySegment.copy(displs, 0, displsSeg, JAVA_INT, 0, size);
+                int mine = counts[rank];
+                if (mine > 0) {
+                    MemorySegment.copy(local, from, send, JAVA_DOUBLE, 0, mine);
+                }
+                Mpi.igatherv(send, mine, Mpi.DOUBLE, recv, countsSeg, displsSeg, Mpi.DOUBLE, root, comm, op.request);
+                op.started();
+                op.await("MPI_Igatherv");
+                if (all != null) {
                     for (int r = 0; r < size; r++) {
-                        counts[r] = Math.clamp((long) lengths[r] - from, 0, n);
-                        displs[r] = total;
-                        total += counts[r];
-                    }
-                    int mine = counts[rank];
-                    MemorySegment send = op.doubles(mine);
-                    if (mine > 0) {
-                        MemorySegment.copy(local, from, send, JAVA_DOUBLE, 0, mine);
-                    }
-                    MemorySegment recv = op.doubles(rank == root ? total : 0);
-                    Mpi.igatherv(send, mine, Mpi.DOUBLE, recv, op.ints(counts), op.ints(displs), Mpi.DOUBLE, root, comm,
-                            op.request);
-                    op.started();
-                    op.await("MPI_Igatherv");
-                    if (result != null) {
-                        for (int r = 0; r < size; r++) {
-                            if (counts[r] > 0) {
-                                MemorySegment.copy(recv, JAVA_DOUBLE, 8L * displs[r], result[r], from, counts[r]);
-                            }
+                        if (counts[r] > 0) {
+                            MemorySegment.copy(recv, JAVA_DOUBLE, 8L * displs[r], all[r], from, counts[r]);
                         }
                     }
                 }
@@ -521,15 +533,17 @@ public final class MpiCommunicator implements Communicator {
         }
     }
 
-    private int[] allgatherLength(int length) {
-        try (Op op = new Op()) {
-            MemorySegment mine = op.ints(new int[] {length});
-            MemorySegment all = op.allocate(4L * size);
-            Mpi.iallgather(mine, 1, Mpi.INT, all, 1, Mpi.INT, comm, op.request);
-            op.started();
-            op.await("MPI_Iallgather");
-            return all.toArray(JAVA_INT);
-        }
+    private int[] allgatherLength(Op op, int length) {
+        MemorySegment mine = op.ints(new int[] {length});
+        MemorySegment all = op.allocate(4L * size);
+        Mpi.iallgather(mine, 1, Mpi.INT, all, 1, Mpi.INT, comm, op.request);
+        op.started();
+        op.await("MPI_Iallgather");
+        return all.toArray(JAVA_INT);
+    }
+
+    private static int collectivePiece() {
+        return Math.min(maxChunkDoubles, collectivePieceDoubles);
     }
 
     /**
@@ -606,7 +620,8 @@ public final class MpiCommunicator implements Communicator {
             if (done.getAsBoolean()) {
                 return;
             }
-            boolean spinning = System.nanoTime() - start < SPIN_NANOS;
+            long waited = System.nanoTime() - start;
+            boolean spinning = waited < SPIN_NANOS;
             if (!spinning || (polls & 15) == 0) {
                 pollNotices(op);
             }
@@ -616,9 +631,9 @@ public final class MpiCommunicator implements Communicator {
                 throw new CommunicatorClosedException("interrupted during " + what + " on " + name);
             }
             if (spinning) {
-                Thread.onSpinWait();
+                Thread.yield(); // not onSpinWait: JVM ranks often share cores (oversubscribed), and MPI progresses only in these calls
             } else {
-                LockSupport.parkNanos(PARK_NANOS);
+                LockSupport.parkNanos(waited < IDLE_NANOS ? PARK_NANOS : IDLE_PARK_NANOS);
             }
         }
     }
