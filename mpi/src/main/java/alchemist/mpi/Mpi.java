@@ -44,7 +44,6 @@ public final class Mpi {
 
     public static final int SUCCESS = 0;
     public static final int ANY_SOURCE = -1;
-    public static final int ANY_TAG = -1;
     /** {@code MPI_UNDEFINED}: what {@code MPI_Get_count} gives when the size is not a whole number of elements. */
     public static final int UNDEFINED = -32766;
     public static final int THREAD_MULTIPLE = 3;
@@ -60,9 +59,8 @@ public final class Mpi {
             JAVA_INT.withName("MPI_TAG"),
             JAVA_INT.withName("MPI_ERROR"),
             JAVA_INT.withName("_cancelled"),
-            JAVA_LONG.withName("_ucount"));
+            JAVA_LONG.withName("_ucount")); // size_t: 64-bit Linux
     static final long STATUS_SOURCE = STATUS.byteOffset(MemoryLayout.PathElement.groupElement("MPI_SOURCE"));
-    static final long STATUS_TAG = STATUS.byteOffset(MemoryLayout.PathElement.groupElement("MPI_TAG"));
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIB = load();

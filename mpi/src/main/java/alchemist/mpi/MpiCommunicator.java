@@ -164,7 +164,7 @@ public final class MpiCommunicator implements Communicator {
             if (world != null) {
                 return world;
             }
-            int level = Mpi.initialized() ? Mpi.queryThread() : Mpi.initThread(Mpi.THREAD_MULTIPLE);
+            int level = alreadyInitialized() ? Mpi.queryThread() : Mpi.initThread(Mpi.THREAD_MULTIPLE);
             if (level < Mpi.THREAD_MULTIPLE) {
                 throw new MpiException("MPI provides thread level " + level + "; MpiCommunicator needs MPI_THREAD_MULTIPLE ("
                         + Mpi.THREAD_MULTIPLE + ")", null);
@@ -180,6 +180,17 @@ public final class MpiCommunicator implements Communicator {
             Arrays.setAll(ranks, i -> i);
             world = new MpiCommunicator(Mpi.COMM_WORLD, 0L, ranks, "MPI_COMM_WORLD");
             return world;
+        }
+    }
+
+    /** {@code MPI_Initialized}, the first MPI call; reports a missing or foreign libmpi as an {@link MpiException}. */
+    private static boolean alreadyInitialized() {
+        try {
+            return Mpi.initialized();
+        } catch (ExceptionInInitializerError e) {
+            throw e.getCause() instanceof MpiException m ? m : new MpiException("cannot bind " + Mpi.LIBRARY, e.getCause());
+        } catch (NoClassDefFoundError e) {
+            throw new MpiException("the MPI bindings failed to load earlier in this process", e);
         }
     }
 
@@ -355,6 +366,9 @@ public final class MpiCommunicator implements Communicator {
                     Mpi.groupFree(group);
                 }
                 handle = newComm.get(ADDRESS, 0);
+            }
+            if (handle.address() == Mpi.COMM_NULL.address()) {
+                throw new IllegalStateException("MPI_Comm_create_group gave MPI_COMM_NULL to member " + rank);
             }
             Mpi.commSetErrhandler(handle, Mpi.ERRORS_RETURN);
             int newRank = Mpi.commRank(handle);
@@ -789,13 +803,17 @@ public final class MpiCommunicator implements Communicator {
         }
 
         void await(String routine) {
+            waitUntil(this::test, routine, this);
+            inFlight = false;
+        }
+
+        private boolean test() {
             try {
-                waitUntil(() -> Mpi.test(request, flag, status), routine, this);
+                return Mpi.test(request, flag, status);
             } catch (MpiException e) {
-                inFlight = false; // MPI_Test reported the operation's error: it is over
+                inFlight = false; // MPI_Test reported the operation's own error: it is over, its buffers free
                 throw e;
             }
-            inFlight = false;
         }
 
         /** Waits for a message from {@code source} with {@code tag} and takes it (to {@link #message}, {@link #status}). */

@@ -39,6 +39,20 @@ class MpiJobTest {
         assertEquals(0, r.exitCode(), r.output());
     }
 
+    /** Without mpirun or libmpi: a missing library is one clear line, not a linkage error. */
+    @Test
+    void missingLibraryIsReportedByName() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dalchemist.mpi.library=libmpi-missing.so.99",
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "alchemist.mpi.MpiSelfTest").redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("alchemist.mpi.MpiException: cannot load libmpi-missing.so.99 (install Open MPI 4.x"), out);
+    }
+
     record Result(int exitCode, String output) {
     }
 
