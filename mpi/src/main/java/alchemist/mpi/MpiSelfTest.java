@@ -5,6 +5,7 @@ import alchemist.server.comm.Communicator.Envelope;
 import alchemist.server.comm.CommunicatorClosedException;
 import alchemist.server.comm.ReduceOp;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -58,6 +59,7 @@ public final class MpiSelfTest {
 
     private void run() throws Exception {
         step("point to point bytes", this::pointToPointBytes);
+        step("two receivers on one tag", this::twoReceiversOneTag);
         step("point to point doubles", this::pointToPointDoubles);
         step("barrier", this::barrier);
         step("bcast", this::bcast);
@@ -124,6 +126,35 @@ public final class MpiSelfTest {
                 world.send(big, 0, 14);
             }
         }
+    }
+
+    /** Two threads of rank 0 receive from any rank on one tag: each message goes to exactly one of them. */
+    private void twoReceiversOneTag() throws Exception {
+        if (rank != 0) {
+            for (int i = 0; i < 50; i++) {
+                world.send(bytes(rank + ":" + i), 0, 50);
+            }
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<String>>> receivers = List.of(pool.submit(() -> receive(50)), pool.submit(() -> receive(50)));
+            Set<String> all = new HashSet<>();
+            for (Future<List<String>> f : receivers) {
+                all.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            check(all.size() == 100, "two receivers got " + all.size() + " distinct messages of 100");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<String> receive(int n) {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            got.add(text(world.recv(Communicator.ANY_SOURCE, 50).data()));
+        }
+        return got;
     }
 
     private void pointToPointDoubles() {

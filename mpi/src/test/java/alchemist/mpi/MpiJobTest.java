@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Runs {@link MpiSelfTest} as a real 3-rank job under mpirun, each rank a JVM on this test's class path.
@@ -27,16 +26,6 @@ class MpiJobTest {
         Result r = mpirun(mpirun, 3, "alchemist.mpi.MpiSelfTest", TIMEOUT_SECONDS);
         assertEquals(0, r.exitCode(), "mpirun exited with " + r.exitCode() + ":\n" + r.output());
         assertTrue(r.output().contains(MpiSelfTest.OK_LINE), "no OK line:\n" + r.output());
-    }
-
-    /** Not part of the build: {@code -Dtest=MpiJobTest#allreduceBenchmark -Dalchemist.mpi.bench=true}. */
-    @Test
-    @EnabledIfSystemProperty(named = "alchemist.mpi.bench", matches = "true")
-    void allreduceBenchmark() throws Exception {
-        Path mpirun = MpiTestSupport.assumeMpirun();
-        Result r = mpirun(mpirun, 3, "alchemist.mpi.MpiAllreduceBench", 600);
-        System.out.println(r.output());
-        assertEquals(0, r.exitCode(), r.output());
     }
 
     /** Without mpirun or libmpi: a missing library is one clear line, not a linkage error. */
