@@ -3,7 +3,7 @@
 
 ALCHEMIST_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages the tests and the demo need (apt-get installs them when run as root).
-ALCHEMIST_DEBS=(maven libopenblas0-pthread)
+ALCHEMIST_DEBS=(maven libopenblas0-pthread openmpi-bin libopenmpi-dev)
 
 die() { echo "alchemist: $*" >&2; exit 1; }
 
