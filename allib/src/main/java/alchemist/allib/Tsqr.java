@@ -1,7 +1,6 @@
 package alchemist.allib;
 
 import alchemist.server.comm.Communicator;
-import org.netlib.util.intW;
 
 /**
  * Tall-skinny QR (TSQR, Demmel, Grigori, Hoemmen and Langou 2012) of an m × n matrix (m ≥ n) held in row
@@ -53,7 +52,7 @@ final class Tsqr {
                     a[i + j * rows] = local[i * n + j];
                 }
             }
-            geqrf(rows, n, a, rows, tau);
+            Dense.geqrf(rows, n, a, rows, tau);
         }
         double[] rLocal = new double[r * n];
         for (int i = 0; i < r; i++) {
@@ -90,7 +89,7 @@ final class Tsqr {
                 at += pr;
             }
             double[] tau2 = new double[n];
-            geqrf(s, n, stack, s, tau2);
+            Dense.geqrf(s, n, stack, s, tau2);
             double[] sign = new double[n];
             for (int i = 0; i < n; i++) {
                 sign[i] = stack[i + i * s] < 0 ? -1 : 1;
@@ -99,7 +98,7 @@ final class Tsqr {
                 }
             }
             if (qLocal != null) {
-                orgqr(s, n, n, stack, s, tau2);
+                Dense.orgqr(s, n, n, stack, s, tau2);
                 // Q̂'s columns get R's row signs; rank i gets Q̂'s rows [at, at + r_i), row-major.
                 at = 0;
                 for (int rank = 0; rank < pieces.length; rank++) {
@@ -140,32 +139,10 @@ final class Tsqr {
             }
         }
         if (rows > 0) {
-            orgqr(rows, r, r, a, rows, tau);
+            Dense.orgqr(rows, r, r, a, rows, tau);
             // Row-major Q_local (rows × n) is column-major n × rows = Q̂_iᵀ (n × r) · Q_iᵀ (r × rows).
             Linalg.BLAS.dgemm("N", "T", n, rows, r, 1.0, qHat, n, a, rows, 0.0, qLocal, n);
         }
         return rFinal;
-    }
-
-    /** DGEQRF with a workspace query. */
-    private static void geqrf(int m, int n, double[] a, int lda, double[] tau) {
-        intW info = new intW(0);
-        double[] query = new double[1];
-        Linalg.LAPACK.dgeqrf(m, n, a, lda, tau, query, -1, info);
-        Linalg.checkInfo("dgeqrf", info);
-        double[] work = new double[Math.max(1, (int) query[0])];
-        Linalg.LAPACK.dgeqrf(m, n, a, lda, tau, work, work.length, info);
-        Linalg.checkInfo("dgeqrf", info);
-    }
-
-    /** DORGQR with a workspace query: the first n columns of the Q of {@link #geqrf}'s k reflectors. */
-    private static void orgqr(int m, int n, int k, double[] a, int lda, double[] tau) {
-        intW info = new intW(0);
-        double[] query = new double[1];
-        Linalg.LAPACK.dorgqr(m, n, k, a, lda, tau, query, -1, info);
-        Linalg.checkInfo("dorgqr", info);
-        double[] work = new double[Math.max(1, (int) query[0])];
-        Linalg.LAPACK.dorgqr(m, n, k, a, lda, tau, work, work.length, info);
-        Linalg.checkInfo("dorgqr", info);
     }
 }

@@ -82,8 +82,10 @@ public final class SvdBench {
             }
         }
 
+        double[] a = new double[rows * cols];
+        source.readRows(0, rows, a);
         long t0 = System.nanoTime();
-        double[] reference = lapackGramianSvd(source, rows, cols, k);
+        double[] reference = lapackGramianSvd(a, rows, cols, k);
         double lapackSeconds = (System.nanoTime() - t0) / 1e9;
 
         double worst = 0;
@@ -103,10 +105,11 @@ public final class SvdBench {
         System.out.printf("sigma_1 = %.6e, sigma_%d = %.6e%n", reference[0], k, reference[k - 1]);
     }
 
-    /** One process, all cores: DSYRK on the whole matrix, DSYEVR for the top k; returns the top k singular values. */
-    static double[] lapackGramianSvd(TransferBench.CyclicSource source, int rows, int cols, int k) {
-        double[] a = new double[rows * cols];
-        source.readRows(0, rows, a);
+    /**
+     * One process, all cores: DSYRK on the whole row-major matrix, DSYEVR for the top k, (A·V)ᵀ by DGEMM;
+     * returns the top k singular values.
+     */
+    static double[] lapackGramianSvd(double[] a, int rows, int cols, int k) {
         double[] g = new double[cols * cols];
         BLAS_.dsyrk("U", "N", cols, rows, 1.0, a, cols, 0.0, g, cols);
         double[] w = new double[cols];

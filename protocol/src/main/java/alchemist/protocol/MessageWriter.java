@@ -1,7 +1,9 @@
 package alchemist.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Writes one message (header and body) into a {@link ByteBuf}. Consecutive values of one datatype are
@@ -51,6 +53,25 @@ public final class MessageWriter {
         extendRun(Datatype.SHORT, 1);
         buf.writeShort(value);
         return this;
+    }
+
+    /**
+     * Writes a whole message into a new buffer from {@code alloc}, released again if {@code body} throws.
+     *
+     * @param sizeHint expected size of the whole message, to allocate once
+     * @return the message; the caller owns it
+     */
+    public static ByteBuf write(ByteBufAllocator alloc, int sizeHint, int clientId, int sessionId, Command command,
+            Consumer<MessageWriter> body) {
+        ByteBuf buf = alloc.ioBuffer(sizeHint);
+        try {
+            MessageWriter w = begin(buf, clientId, sessionId, command);
+            body.accept(w);
+            return w.finish();
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
     }
 
     /** Writes a matrix ID the way the original clients do: as a SHORT. */

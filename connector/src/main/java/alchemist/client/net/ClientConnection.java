@@ -108,16 +108,7 @@ public final class ClientConnection implements AutoCloseable {
      * @param sizeHint expected size of the whole request, to allocate once
      */
     public <T> CompletableFuture<T> send(Command command, int sizeHint, Consumer<MessageWriter> body, ReplyHandler<T> onReply) {
-        ByteBuf frame = channel.alloc().directBuffer(sizeHint);
-        try {
-            MessageWriter w = MessageWriter.begin(frame, clientId, sessionId, command);
-            body.accept(w);
-            w.finish();
-        } catch (RuntimeException e) {
-            frame.release();
-            throw e;
-        }
-        return sendFrame(command, frame, onReply);
+        return sendFrame(command, MessageWriter.write(channel.alloc(), sizeHint, clientId, sessionId, command, body), onReply);
     }
 
     /** Sends a prepared frame (which this connection now owns). */

@@ -3,7 +3,6 @@ package alchemist.server.net;
 import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
 import alchemist.protocol.MessageWriter;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.function.Consumer;
@@ -21,16 +20,7 @@ public final class Replies {
      */
     public static ChannelFuture send(ChannelHandlerContext ctx, int clientId, int sessionId, Command command,
             int sizeHint, Consumer<MessageWriter> body) {
-        ByteBuf buf = ctx.alloc().buffer(sizeHint);
-        try {
-            MessageWriter w = MessageWriter.begin(buf, clientId, sessionId, command);
-            body.accept(w);
-            w.finish();
-        } catch (RuntimeException e) {
-            buf.release();
-            throw e;
-        }
-        return ctx.writeAndFlush(buf);
+        return ctx.writeAndFlush(MessageWriter.write(ctx.alloc(), sizeHint, clientId, sessionId, command, body));
     }
 
     /** Writes and flushes a small reply. */
