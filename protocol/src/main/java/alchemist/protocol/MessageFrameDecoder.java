@@ -32,17 +32,17 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Once a frame's header is in, grows the cumulation buffer once to hold the whole frame, instead of
-     * doubling it (and copying what it holds) again and again as reads of a large message arrive.
+     * Once a frame's header is in, grows the cumulation buffer once to hold the whole frame (and what
+     * arrived with it), instead of growing it (and copying what it holds) again and again as reads of a
+     * large message arrive.
      */
     private ByteBuf cumulateIntoWholeFrame(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
         int held = cumulation.readableBytes();
-        if (held >= Header.LENGTH && !discarding) {
+        if (held >= Header.LENGTH && !discarding && cumulation.writableBytes() < in.readableBytes()) {
             long bodyLength = cumulation.getUnsignedInt(cumulation.readerIndex() + 5);
-            long frame = Header.LENGTH + bodyLength;
-            if (bodyLength <= maxBodyLength && frame > held + in.readableBytes()
-                    && cumulation.writableBytes() < in.readableBytes() && cumulation.refCnt() == 1) {
-                ByteBuf whole = alloc.ioBuffer((int) frame);
+            if (bodyLength <= maxBodyLength) {
+                long needed = Math.max(Header.LENGTH + bodyLength, (long) held + in.readableBytes());
+                ByteBuf whole = alloc.ioBuffer((int) Math.min(Integer.MAX_VALUE - 8, needed));
                 whole.writeBytes(cumulation);
                 cumulation.release();
                 cumulation = whole;
