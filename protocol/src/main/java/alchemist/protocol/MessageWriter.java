@@ -63,7 +63,15 @@ public final class MessageWriter {
      */
     public static ByteBuf write(ByteBufAllocator alloc, int sizeHint, int clientId, int sessionId, Command command,
             Consumer<MessageWriter> body) {
-        ByteBuf buf = alloc.ioBuffer(sizeHint);
+        return write(alloc.ioBuffer(sizeHint), clientId, sessionId, command, body);
+    }
+
+    /**
+     * Writes a whole message into {@code buf}, released if {@code body} throws.
+     *
+     * @return {@code buf}
+     */
+    public static ByteBuf write(ByteBuf buf, int clientId, int sessionId, Command command, Consumer<MessageWriter> body) {
         try {
             MessageWriter w = begin(buf, clientId, sessionId, command);
             body.accept(w);

@@ -31,7 +31,8 @@ public final class TransportTuning {
 
     /** Page 8 KiB, maxOrder 11: 16 MiB chunks. */
     public static final ByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true,
-            NettyRuntime.availableProcessors(), NettyRuntime.availableProcessors(), 8192, 11, 0, 0, true);
+            NettyRuntime.availableProcessors(), NettyRuntime.availableProcessors(), 8192, 11,
+            PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(), true);
 
     private static final int SOCKET_BUFFER = 4 << 20;
 

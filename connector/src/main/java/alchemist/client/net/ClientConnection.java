@@ -5,6 +5,7 @@ import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.FrameError;
 import alchemist.protocol.Message;
+import alchemist.protocol.MessageBuffers;
 import alchemist.protocol.MessageFrameDecoder;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.MessageWriter;
@@ -41,6 +42,8 @@ public final class ClientConnection implements AutoCloseable {
     private final PrintStream trace;
     private final TracePrinter printer = new TracePrinter();
     private final Queue<Pending<?>> pending = new ArrayDeque<>();
+    /** Reused buffers for block messages. */
+    private final MessageBuffers buffers = new MessageBuffers(MessageBuffers.BLOCK_MESSAGE_CAPACITY);
     private volatile int clientId;
     private volatile int sessionId;
     private volatile AlchemistException closedCause;
@@ -108,11 +111,18 @@ public final class ClientConnection implements AutoCloseable {
      * @param sizeHint expected size of the whole request, to allocate once
      */
     public <T> CompletableFuture<T> send(Command command, int sizeHint, Consumer<MessageWriter> body, ReplyHandler<T> onReply) {
-        return sendFrame(command, MessageWriter.write(channel.alloc(), sizeHint, clientId, sessionId, command, body), onReply);
+        MessageBuffers.Lease lease = buffers.lease(channel.alloc(), sizeHint);
+        ByteBuf frame = MessageWriter.write(lease.buf(), clientId, sessionId, command, body);
+        return sendFrame(command, frame, onReply, lease);
     }
 
     /** Sends a prepared frame (which this connection now owns). */
     public <T> CompletableFuture<T> sendFrame(Command command, ByteBuf frame, ReplyHandler<T> onReply) {
+        return sendFrame(command, frame, onReply, null);
+    }
+
+    private <T> CompletableFuture<T> sendFrame(Command command, ByteBuf frame, ReplyHandler<T> onReply,
+            MessageBuffers.Lease lease) {
         Pending<T> p = new Pending<>(command, onReply);
         if (trace != null) {
             trace.print(printer.format(frame));
@@ -120,11 +130,13 @@ public final class ClientConnection implements AutoCloseable {
         synchronized (pending) {
             if (closedCause != null) {
                 frame.release();
+                giveBack(lease);
                 p.future.completeExceptionally(closedCause);
                 return p.future;
             }
             pending.add(p);
             channel.writeAndFlush(frame).addListener(f -> {
+                giveBack(lease);
                 if (!f.isSuccess()) {
                     failAll(new AlchemistException(ErrorCode.INTERNAL_ERROR, "cannot write to " + name + ": " + f.cause()));
                     channel.close();
@@ -132,6 +144,12 @@ public final class ClientConnection implements AutoCloseable {
             });
         }
         return p.future;
+    }
+
+    private void giveBack(MessageBuffers.Lease lease) {
+        if (lease != null) {
+            buffers.giveBack(lease);
+        }
     }
 
     /** Sends a request and waits for its reply. */

@@ -2,6 +2,7 @@ package alchemist.server.net;
 
 import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
+import alchemist.protocol.MessageBuffers;
 import alchemist.protocol.MessageWriter;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,6 +22,15 @@ public final class Replies {
     public static ChannelFuture send(ChannelHandlerContext ctx, int clientId, int sessionId, Command command,
             int sizeHint, Consumer<MessageWriter> body) {
         return ctx.writeAndFlush(MessageWriter.write(ctx.alloc(), sizeHint, clientId, sessionId, command, body));
+    }
+
+    /** Writes and flushes one reply, in a buffer of {@code buffers} when it is a large one. */
+    public static ChannelFuture send(ChannelHandlerContext ctx, MessageBuffers buffers, int clientId, int sessionId,
+            Command command, int sizeHint, Consumer<MessageWriter> body) {
+        MessageBuffers.Lease lease = buffers.lease(ctx.alloc(), sizeHint);
+        ChannelFuture written = ctx.writeAndFlush(MessageWriter.write(lease.buf(), clientId, sessionId, command, body));
+        written.addListener(f -> buffers.giveBack(lease));
+        return written;
     }
 
     /** Writes and flushes a small reply. */

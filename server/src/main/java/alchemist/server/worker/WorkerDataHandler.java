@@ -7,6 +7,7 @@ import alchemist.protocol.ErrorCode;
 import alchemist.protocol.Handshake;
 import alchemist.protocol.Header;
 import alchemist.protocol.Message;
+import alchemist.protocol.MessageBuffers;
 import alchemist.protocol.MessageReader;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,6 +28,8 @@ final class WorkerDataHandler extends MessageHandler {
 
     private final Worker worker;
     private final long maxBodyLength;
+    /** This connection's reused buffers for block replies. */
+    private final MessageBuffers replyBuffers = new MessageBuffers(MessageBuffers.BLOCK_MESSAGE_CAPACITY);
     private int clientId;
     private int sessionId;
     private boolean admitted;
@@ -172,7 +175,7 @@ final class WorkerDataHandler extends MessageHandler {
         }
         long[] b = bounds;
         int count = n;
-        Replies.send(ctx, clientId, sessionId, Command.REQUEST_MATRIX_BLOCKS, (int) bytes, w -> {
+        Replies.send(ctx, replyBuffers, clientId, sessionId, Command.REQUEST_MATRIX_BLOCKS, (int) bytes, w -> {
             w.putMatrixId(rows.matrixId());
             for (int i = 0; i < count; i += 4) {
                 w.putBounds(b[i], b[i + 1], b[i + 2], b[i + 3]);
