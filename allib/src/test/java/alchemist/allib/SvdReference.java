@@ -27,7 +27,7 @@ final class SvdReference {
 
     /** @return an m × p matrix with orthonormal columns: Q of the Householder QR of a Gaussian matrix */
     static double[][] orthonormal(int m, int p, long seed) {
-        double[] a = colMajor(gaussian(m, p, seed));
+        double[] a = TestMatrices.columnMajor(gaussian(m, p, seed));
         double[] tau = new double[p];
         double[] work = new double[64 * p + 64];
         intW info = new intW(0);
@@ -35,7 +35,7 @@ final class SvdReference {
         assertTrue(info.val == 0, "dgeqrf");
         Linalg.LAPACK.dorgqr(m, p, p, a, m, tau, work, work.length, info);
         assertTrue(info.val == 0, "dorgqr");
-        return rows(a, m, p);
+        return TestMatrices.fromColumnMajor(a, m, p);
     }
 
     /** @return Q₁·diag(sigma)·Q₂ᵀ with random orthonormal Q₁ (m × p) and Q₂ (n × p), p = sigma.length */
@@ -56,34 +56,12 @@ final class SvdReference {
         return a;
     }
 
-    static double[] colMajor(double[][] a) {
-        int m = a.length;
-        int n = a[0].length;
-        double[] c = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                c[i + j * m] = a[i][j];
-            }
-        }
-        return c;
-    }
-
-    static double[][] rows(double[] colMajor, int m, int n) {
-        double[][] a = new double[m][n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                a[i][j] = colMajor[i + j * m];
-            }
-        }
-        return a;
-    }
-
     /** @return DGESDD's thin SVD of the whole matrix */
     static Svd reference(double[][] a) {
         int m = a.length;
         int n = a[0].length;
         int p = Math.min(m, n);
-        double[] c = colMajor(a);
+        double[] c = TestMatrices.columnMajor(a);
         double[] s = new double[p];
         double[] u = new double[m * m]; // dev.ludovic.netlib's check wants m columns even for jobz "S"
 
@@ -101,7 +79,7 @@ final class SvdReference {
                 v[j][l] = vt[l + j * p];
             }
         }
-        return new Svd(s, rows(u, m, p), v);
+        return new Svd(s, TestMatrices.fromColumnMajor(u, m, p), v);
     }
 
     /** @return max over i of |got[i] − want[i]| / want[i], over the first {@code count} values */
