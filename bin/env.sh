@@ -45,7 +45,7 @@ setup_env() {
 # Builds the jars (without tests) when a module's jar is missing or older than its sources.
 build_if_needed() {
   local stale=0 m jar
-  for m in protocol server allib connector examples benchmarks; do
+  for m in protocol server allib connector mpi examples benchmarks; do
     jar=$(ls "$ALCHEMIST_HOME/$m"/target/alchemist-"$m"-*.jar 2>/dev/null | head -n 1)
     if [ -z "$jar" ] || [ -n "$(find "$ALCHEMIST_HOME/$m/src/main" "$ALCHEMIST_HOME/$m/pom.xml" "$ALCHEMIST_HOME/pom.xml" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
       stale=1

@@ -45,7 +45,11 @@ class MpiJobTest {
     record Result(int exitCode, String output) {
     }
 
-    static Result mpirun(Path mpirun, int ranks, String mainClass, long timeoutSeconds) throws IOException, InterruptedException {
+    /**
+     * An mpirun of {@code ranks} JVMs on this test's class path running {@code mainClass args}, its output
+     * merged into {@code log}.
+     */
+    static ProcessBuilder mpirunCommand(Path mpirun, int ranks, Path log, String mainClass, String... args) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(mpirun.toString()));
@@ -53,17 +57,23 @@ class MpiJobTest {
             cmd.add("--allow-run-as-root");
         }
         cmd.addAll(List.of("--oversubscribe", "--bind-to", "none", "-np", Integer.toString(ranks),
-                "-x", "OMPI_MCA_btl_vader_single_copy_mechanism=none",
+                "-x", "OMPI_MCA_btl_vader_single_copy_mechanism=none", "-x", "OPENBLAS_NUM_THREADS=1",
                 java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-XX:+UseSerialGC", "-cp", classPath, mainClass));
+        cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Path log = Files.createTempFile("mpirun-", ".log");
         pb.redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         // This JVM may have started a singleton MPI (MpiCommunicatorTest), which leaves its own
         // OMPI_/PMIX_ variables in the environment; mpirun must not take them for a parent job's.
         env.keySet().removeIf(k -> k.startsWith("OMPI_") || k.startsWith("PMIX_") || k.startsWith("ORTE_") || k.startsWith("OPAL_"));
         env.put("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
-        Process p = pb.start();
+        env.put("OPENBLAS_NUM_THREADS", "1");
+        return pb;
+    }
+
+    static Result mpirun(Path mpirun, int ranks, String mainClass, long timeoutSeconds) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("mpirun-", ".log");
+        Process p = mpirunCommand(mpirun, ranks, log, mainClass).start();
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);

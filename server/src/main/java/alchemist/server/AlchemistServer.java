@@ -1,14 +1,9 @@
 package alchemist.server;
 
-import alchemist.protocol.ConnectionFile;
 import alchemist.protocol.MessageFrameDecoder;
-import alchemist.protocol.WorkerInfo;
 import alchemist.server.comm.InProcessFabric;
-import alchemist.server.control.WorkerControl;
 import alchemist.server.control.WorkerControlLoop;
 import alchemist.server.driver.Driver;
-import alchemist.server.driver.DriverHandler;
-import alchemist.server.net.MessageServer;
 import alchemist.server.worker.Worker;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -34,9 +29,7 @@ public final class AlchemistServer implements AutoCloseable {
     private final ServerConfig config;
     private final EventLoopGroup group;
     private final List<Worker> workers = new ArrayList<>();
-    private final WorkerControl control;
-    private final Driver driver;
-    private final MessageServer driverServer;
+    private final DriverProcess driverProcess;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
@@ -51,21 +44,8 @@ public final class AlchemistServer implements AutoCloseable {
             loop.setDaemon(true);
             loop.start();
         }
-        control = new WorkerControl(fabric.communicator(0));
-        List<WorkerInfo> registered = control.awaitRegistrations();
-        driver = new Driver(control, registered, config.libraryDir(), config.allowShutdown() ? this::close : null);
-        driverServer = MessageServer.bind(group, config.bindHost(), config.driverPort(), config.maxMessageBytes(),
-                () -> new DriverHandler(driver));
-        if (config.connectionFile() != null) {
-            new ConnectionFile(config.advertisedHost(), driverServer.port()).write(config.connectionFile());
-        }
-        LOG.info("Alchemist driver listens on {}:{} with {} workers", config.advertisedHost(), driverServer.port(),
-                config.numWorkers());
-        if (NativeLinalg.isNative()) {
-            LOG.info("tasks run on {}", NativeLinalg.describe());
-        } else {
-            LOG.warn("tasks run on {}: not native, about 20x slower (install libopenblas0-pthread)", NativeLinalg.describe());
-        }
+        driverProcess = DriverProcess.start(config, fabric.communicator(0), group,
+                config.allowShutdown() ? this::close : null);
     }
 
     /** @return a builder with embedded defaults: loopback, ephemeral ports, 64 MiB messages */
@@ -80,7 +60,7 @@ public final class AlchemistServer implements AutoCloseable {
 
     /** @return the driver's port */
     public int port() {
-        return driverServer.port();
+        return driverProcess.port();
     }
 
     /** @return the address clients connect to */
@@ -99,7 +79,7 @@ public final class AlchemistServer implements AutoCloseable {
 
     /** @return the driver (for tests and monitoring) */
     public Driver driver() {
-        return driver;
+        return driverProcess.driver();
     }
 
     /** Blocks until the server stops. */
@@ -114,29 +94,11 @@ public final class AlchemistServer implements AutoCloseable {
             return;
         }
         closed = true;
-        driverServer.close();
-        control.close();
+        driverProcess.close();
         workers.forEach(Worker::close);
-        removeConnectionFile();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         stopped.countDown();
         LOG.info("Alchemist server stopped");
-    }
-
-    /** Deletes the connection file if it still names this server, so clients do not try a dead one. */
-    private void removeConnectionFile() {
-        Path file = config.connectionFile();
-        if (file == null) {
-            return;
-        }
-        try {
-            ConnectionFile f = ConnectionFile.read(file);
-            if (f.port() == driverServer.port() && f.host().equals(config.advertisedHost())) {
-                java.nio.file.Files.deleteIfExists(file);
-            }
-        } catch (RuntimeException | java.io.IOException e) {
-            LOG.debug("leaving connection file {}: {}", file, e.toString());
-        }
     }
 
     /** Builds a {@link ServerConfig} and starts a server with it. */

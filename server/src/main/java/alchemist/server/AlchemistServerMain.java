@@ -9,9 +9,10 @@ import java.util.Locale;
  */
 public final class AlchemistServerMain {
     private static final String USAGE = """
-            usage: alchemist-server [--workers N] [--port P] [--worker-port-base B] [--host H]
+            usage: alchemist-server [--mpi] [--workers N] [--port P] [--worker-port-base B] [--host H]
                                     [--advertised-host A] [--library-dir D] [--connection-file F]
                                     [--max-worker-memory SIZE] [--max-message-size SIZE] [--allow-shutdown]
+              --mpi                   run the workers as one Open MPI job (mpirun -np N+1; bin/ script only)
               --workers N             workers to start (default 2)
               --port P                driver port (default 24960; 0 = any free port)
               --worker-port-base B    worker r listens on B + r (default: the driver port; 0 = any free ports)
@@ -29,6 +30,22 @@ public final class AlchemistServerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        AlchemistServer.Builder b = parseOrExit(args);
+        AlchemistServer server = b.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "alchemist-sigterm"));
+        System.out.println("Alchemist listening on " + server.host() + ":" + server.port() + " with "
+                + server.config().numWorkers() + " workers; connection file " + server.config().connectionFile());
+        server.awaitStop();
+    }
+
+    /**
+     * Parses the launcher's options (the MPI entry point takes the same ones); prints the usage and exits on
+     * {@code --help} or a bad option.
+     *
+     * @return a builder with the options applied, the connection file defaulting to
+     *         {@link alchemist.protocol.ConnectionFile#defaultPath()}
+     */
+    public static AlchemistServer.Builder parseOrExit(String[] args) {
         AlchemistServer.Builder b = AlchemistServer.builder().port(ServerConfig.DEFAULT_PORT);
         Path connectionFile = alchemist.protocol.ConnectionFile.defaultPath();
         try {
@@ -47,7 +64,7 @@ public final class AlchemistServerMain {
                     case "--allow-shutdown" -> b.allowShutdown(true);
                     case "--help", "-h" -> {
                         System.out.print(USAGE);
-                        return;
+                        System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -60,12 +77,7 @@ public final class AlchemistServerMain {
             System.err.print(USAGE);
             System.exit(2);
         }
-        b.connectionFile(connectionFile);
-        AlchemistServer server = b.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "alchemist-sigterm"));
-        System.out.println("Alchemist listening on " + server.host() + ":" + server.port() + " with "
-                + server.config().numWorkers() + " workers; connection file " + connectionFile);
-        server.awaitStop();
+        return b.connectionFile(connectionFile);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,0 +1,103 @@
+package alchemist.mpi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import alchemist.client.AlchemistSession;
+import alchemist.client.MatrixHandle;
+import alchemist.client.TaskResult;
+import alchemist.protocol.ConnectionFile;
+import alchemist.server.AlchemistServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real MPI Alchemist: {@link Main} under {@code mpirun -np 3} (a driver and 2 workers). A client sends a
+ * matrix and gets it back exactly, runs allib's truncated_svd, and gets the singular values of an embedded
+ * server on the same matrix; an allowed SHUT_DOWN stops the whole job cleanly.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class MpiServerTest {
+    private static final Path LIBRARIES = Path.of(System.getProperty("alchemist.test.libraryDir", "target/libraries"));
+
+    @Test
+    void aClientRunsTheSeedStepsOnAnMpiServer(@TempDir Path dir) throws Exception {
+        Path mpirun = MpiTestSupport.assumeMpirun();
+        Path connection = dir.resolve("connection");
+        Path log = dir.resolve("mpirun.log");
+        Process job = MpiJobTest.mpirunCommand(mpirun, 3, log, "alchemist.mpi.Main", "--port", "0",
+                "--worker-port-base", "0", "--connection-file", connection.toString(), "--library-dir",
+                LIBRARIES.toString(), "--allow-shutdown").start();
+        try {
+            awaitFile(connection, job, log);
+            double[][] a = random(300, 24, 11);
+            double[][] embeddedS;
+            try (AlchemistServer embedded = AlchemistServer.builder().workers(2).libraryDir(LIBRARIES).start();
+                    AlchemistSession als = new AlchemistSession()) {
+                als.connect(embedded.host(), embedded.port());
+                embeddedS = singularValues(als, a);
+            }
+            try (AlchemistSession als = new AlchemistSession()) {
+                als.connect(connection);
+                assertEquals(2, als.listAllWorkers().size());
+                double[][] mpiS = singularValues(als, a);
+                for (int i = 0; i < embeddedS.length; i++) {
+                    assertEquals(embeddedS[i][0], mpiS[i][0], 1e-12 * embeddedS[0][0], "sigma " + i);
+                }
+                als.shutDownServer();
+            }
+            assertTrue(job.waitFor(60, TimeUnit.SECONDS), "the MPI job did not stop:\n" + Files.readString(log));
+            assertEquals(0, job.exitValue(), Files.readString(log));
+        } finally {
+            job.descendants().forEach(ProcessHandle::destroyForcibly);
+            job.destroyForcibly();
+        }
+    }
+
+    /** Sends {@code a}, checks the round trip, and returns the top 5 singular values by allib. */
+    private static double[][] singularValues(AlchemistSession als, double[][] a) {
+        als.requestWorkers(2);
+        MatrixHandle h = als.sendArray(a);
+        double[][] back = als.getArray(h);
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[0].length; j++) {
+                assertEquals(Double.doubleToRawLongBits(a[i][j]), Double.doubleToRawLongBits(back[i][j]), "(" + i + ", " + j + ")");
+            }
+        }
+        als.loadLibrary("allib");
+        TaskResult svd = als.runTask("truncated_svd", h, 5);
+        return als.getArray(svd.matrix("S"));
+    }
+
+    private static void awaitFile(Path file, Process job, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                ConnectionFile.read(file);
+                return;
+            }
+            if (!job.isAlive()) {
+                fail("the MPI job ended early:\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        fail("no connection file after 90 s:\n" + Files.readString(log));
+    }
+
+    private static double[][] random(int m, int n, long seed) {
+        Random rnd = new Random(seed);
+        double[][] a = new double[m][n];
+        for (double[] row : a) {
+            for (int j = 0; j < n; j++) {
+                row[j] = rnd.nextGaussian();
+            }
+        }
+        return a;
+    }
+}
