@@ -60,6 +60,58 @@ class MpiServerTest {
         }
     }
 
+    @Test
+    void twoSessionsRunTasksAtOnceOnDisjointWorkers(@TempDir Path dir) throws Exception {
+        Path mpirun = MpiTestSupport.assumeMpirun();
+        Path connection = dir.resolve("connection");
+        Path log = dir.resolve("mpirun.log");
+        Process job = MpiJobTest.mpirunCommand(mpirun, 5, log, "alchemist.mpi.Main", "--port", "0",
+                "--worker-port-base", "0", "--connection-file", connection.toString(), "--library-dir",
+                LIBRARIES.toString(), "--allow-shutdown").start();
+        try {
+            awaitFile(connection, job, log);
+            double[][] a = random(400, 30, 1);
+            double[][] b = random(350, 20, 2);
+            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.Future<double[][]> sa = two.submit(() -> sessionSingularValues(connection, a));
+                java.util.concurrent.Future<double[][]> sb = two.submit(() -> sessionSingularValues(connection, b));
+                assertSingularValues(a, sa.get(120, TimeUnit.SECONDS));
+                assertSingularValues(b, sb.get(120, TimeUnit.SECONDS));
+            } finally {
+                two.shutdownNow();
+            }
+            try (AlchemistSession als = new AlchemistSession()) {
+                als.connect(connection);
+                assertEquals(4, als.listInactiveWorkers().size(), "both sessions gave their workers back");
+                als.shutDownServer();
+            }
+            assertTrue(job.waitFor(60, TimeUnit.SECONDS), "the MPI job did not stop:\n" + Files.readString(log));
+        } finally {
+            job.descendants().forEach(ProcessHandle::destroyForcibly);
+            job.destroyForcibly();
+        }
+    }
+
+    private static double[][] sessionSingularValues(Path connection, double[][] a) {
+        try (AlchemistSession als = new AlchemistSession()) {
+            als.connect(connection);
+            return singularValues(als, a);
+        }
+    }
+
+    /** The singular values against an embedded server's on the same matrix. */
+    private static void assertSingularValues(double[][] a, double[][] got) {
+        try (AlchemistServer embedded = AlchemistServer.builder().workers(2).libraryDir(LIBRARIES).start();
+                AlchemistSession als = new AlchemistSession()) {
+            als.connect(embedded.host(), embedded.port());
+            double[][] want = singularValues(als, a);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i][0], got[i][0], 1e-12 * want[0][0], "sigma " + i);
+            }
+        }
+    }
+
     /** Sends {@code a}, checks the round trip, and returns the top 5 singular values by allib. */
     private static double[][] singularValues(AlchemistSession als, double[][] a) {
         als.requestWorkers(2);
