@@ -2,6 +2,7 @@ package alchemist.benchmarks;
 
 import alchemist.client.AlchemistSession;
 import alchemist.client.MatrixHandle;
+import alchemist.client.RowSource;
 import alchemist.client.TaskResult;
 import alchemist.server.AlchemistServer;
 import alchemist.server.NativeLinalg;
@@ -20,7 +21,10 @@ import org.netlib.util.intW;
  *   <li><b>peaks</b>: DGEMM and DSYRK GFLOP/s of this machine's BLAS; the DSYRK-bound time m·n²/rate is the
  *       floor for any Gramian SVD, and the ratio allib / floor says how close the task comes.</li>
  * </ul>
- * <pre>SvdBench [--rows 200000] [--cols 1000] [--k 20] [--workers 2] [--repeats 3] [--library-dir allib/target] [--quick]</pre>
+ * With {@code --mpi-connection-file F} the same matrix also goes to a running MPI server (started with
+ * {@code bin/alchemist-server --mpi --workers N --connection-file F}), and the table compares the two.
+ * <pre>SvdBench [--rows 200000] [--cols 1000] [--k 20] [--workers 2] [--repeats 3] [--library-dir allib/target]
+ *          [--mpi-connection-file F] [--quick]</pre>
  */
 public final class SvdBench {
     private static final BLAS BLAS_ = BLAS.getInstance();
@@ -36,6 +40,7 @@ public final class SvdBench {
         int workers = 2;
         int repeats = 3;
         Path libraryDir = Path.of("allib/target");
+        Path mpiConnectionFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Integer.parseInt(args[++i]);
@@ -44,6 +49,7 @@ public final class SvdBench {
                 case "--workers" -> workers = Integer.parseInt(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--library-dir" -> libraryDir = Path.of(args[++i]);
+                case "--mpi-connection-file" -> mpiConnectionFile = Path.of(args[++i]);
                 case "--quick" -> {
                     rows = 4_000;
                     cols = 100;
@@ -59,26 +65,18 @@ public final class SvdBench {
         TransferBench.CyclicSource source = new TransferBench.CyclicSource(rows, cols);
 
         double[] allib = new double[k];
-        double best = Double.MAX_VALUE;
+        double best;
         try (AlchemistServer server = AlchemistServer.builder().workers(workers).libraryDir(libraryDir).start();
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
-            als.requestWorkers(workers);
-            als.loadLibrary("allib", "");
-            MatrixHandle a = als.send(source);
-            for (int r = 0; r < repeats + 1; r++) { // the first run warms up
-                long t0 = System.nanoTime();
-                TaskResult svd = als.runTask("truncated_svd", a, k);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double[][] s = als.getArray(svd.matrix("S"));
-                for (int i = 0; i < k; i++) {
-                    allib[i] = s[i][0];
-                }
-                svd.asMap().values().forEach(h -> als.freeMatrix((MatrixHandle) h));
-                if (r > 0) {
-                    best = Math.min(best, seconds);
-                    System.out.printf("  allib truncated_svd run %d: %.2f s%n", r, seconds);
-                }
+            best = timeTruncatedSvd(als, "embedded", workers, source, k, repeats, allib);
+        }
+        double mpiBest = Double.NaN;
+        double[] mpiS = new double[k];
+        if (mpiConnectionFile != null) {
+            try (AlchemistSession als = new AlchemistSession()) {
+                als.connect(mpiConnectionFile);
+                mpiBest = timeTruncatedSvd(als, "MPI", workers, source, k, repeats, mpiS);
             }
         }
 
@@ -89,20 +87,61 @@ public final class SvdBench {
         double lapackSeconds = (System.nanoTime() - t0) / 1e9;
 
         double worst = 0;
+        double mpiWorst = 0;
         for (int i = 0; i < k; i++) {
             worst = Math.max(worst, Math.abs(allib[i] - reference[i]) / reference[i]);
+            mpiWorst = Math.max(mpiWorst, Math.abs(mpiS[i] - allib[i]) / allib[i]);
         }
         double flops = (double) rows * cols * cols + 4.0 * rows * cols * k; // DSYRK + A·V and the refinement's products
         double floor = (double) rows * cols * cols / (dsyrk * 1e9);
         System.out.println();
         System.out.printf("| what | seconds | GFLOP/s |%n|---|---|---|%n");
         System.out.printf("| allib truncated_svd (best of %d), %d workers | %.2f | %.1f |%n", repeats, workers, best, flops / best / 1e9);
+        if (mpiConnectionFile != null) {
+            System.out.printf("| allib truncated_svd on MPI (best of %d), %d workers | %.2f | %.1f |%n", repeats, workers,
+                    mpiBest, flops / mpiBest / 1e9);
+        }
         System.out.printf("| single-process LAPACK (DSYRK + DSYEVR + DGEMM) | %.2f | %.1f |%n", lapackSeconds, flops / lapackSeconds / 1e9);
         System.out.printf("| DSYRK-bound time m·n²/rate | %.2f | %.1f (DSYRK) |%n", floor, dsyrk);
         System.out.printf("| DGEMM peak | | %.1f |%n", dgemm);
         System.out.printf("%nallib / DSYRK-bound = %.2f; allib / LAPACK = %.2f; max relative difference of the %d singular values = %.1e%n",
                 best / floor, best / lapackSeconds, k, worst);
+        if (mpiConnectionFile != null) {
+            System.out.printf("MPI / embedded = %.2f; max relative difference of S between them = %.1e%n",
+                    mpiBest / best, mpiWorst);
+        }
         System.out.printf("sigma_1 = %.6e, sigma_%d = %.6e%n", reference[0], k, reference[k - 1]);
+    }
+
+    /**
+     * Requests workers, loads allib, sends the matrix (untimed) and times truncated_svd after one warm-up run.
+     *
+     * @param sOut receives the singular values
+     * @return the best time in seconds
+     */
+    static double timeTruncatedSvd(AlchemistSession als, String where, int workers, RowSource source, int k, int repeats,
+            double[] sOut) {
+        als.requestWorkers(workers);
+        als.loadLibrary("allib", "");
+        MatrixHandle a = als.send(source);
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r < repeats + 1; r++) { // the first run warms up
+            long t0 = System.nanoTime();
+            TaskResult svd = als.runTask("truncated_svd", a, k);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double[][] s = als.getArray(svd.matrix("S"));
+            for (int i = 0; i < k; i++) {
+                sOut[i] = s[i][0];
+            }
+            svd.asMap().values().forEach(h -> als.freeMatrix((MatrixHandle) h));
+            if (r > 0) {
+                best = Math.min(best, seconds);
+                System.out.printf("  allib truncated_svd (%s) run %d: %.2f s%n", where, r, seconds);
+            }
+        }
+        als.freeMatrix(a);
+        als.yieldWorkers();
+        return best;
     }
 
     /**
