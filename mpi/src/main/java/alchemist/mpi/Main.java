@@ -54,11 +54,26 @@ public final class Main {
             throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         DriverProcess driver = DriverProcess.start(config, world, group, config.allowShutdown() ? stop::countDown : null);
-        Thread hook = new Thread(stop::countDown, "alchemist-sigterm");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM: mpirun stopping the job (a rank died, or the user stopped it). The workers may be gone, so
+        // instead of a clean stop, every waiting client is answered with an error before this JVM exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (stop.getCount() > 0) {
+                driver.abandon("the Alchemist MPI job is stopping (SIGTERM from mpirun: a rank ended or the job was "
+                        + "stopped); its matrices are lost");
+                sleepQuietly(1000); // let the error replies go out
+            }
+        }, "alchemist-sigterm"));
         System.out.println("Alchemist (MPI, " + (world.size() - 1) + " workers) listening on " + config.advertisedHost()
                 + ":" + driver.port() + "; connection file " + config.connectionFile());
         stop.await();
         driver.close();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import alchemist.client.AlchemistSession;
 import alchemist.client.MatrixHandle;
 import alchemist.client.TaskResult;
+import alchemist.protocol.AlchemistException;
 import alchemist.protocol.ConnectionFile;
 import alchemist.server.AlchemistServer;
 import java.nio.file.Files;
@@ -91,6 +92,59 @@ class MpiServerTest {
             job.descendants().forEach(ProcessHandle::destroyForcibly);
             job.destroyForcibly();
         }
+    }
+
+    @Test
+    void aKilledWorkerEndsTheJobAndItsClientGetsAnErrorNotAHang(@TempDir Path dir) throws Exception {
+        Path mpirun = MpiTestSupport.assumeMpirun();
+        Path connection = dir.resolve("connection");
+        Path log = dir.resolve("mpirun.log");
+        Process job = MpiJobTest.mpirunCommand(mpirun, 3, log, "alchemist.mpi.Main", "--port", "0",
+                "--worker-port-base", "0", "--connection-file", connection.toString(), "--library-dir",
+                LIBRARIES.toString()).start();
+        try {
+            awaitFile(connection, job, log);
+            try (AlchemistSession als = new AlchemistSession()) {
+                als.connect(connection);
+                als.requestWorkers(2);
+                MatrixHandle h = als.sendArray(random(200, 10, 3));
+                als.loadLibrary("allib");
+                ProcessHandle worker = rank(job, 2);
+                assertTrue(worker.destroyForcibly(), "could not kill rank 2");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                AlchemistException error = null;
+                while (error == null && System.nanoTime() < deadline) {
+                    try {
+                        als.runTask("gram", h); // needs the dead worker: must fail, not wait for it
+                        Thread.sleep(100);
+                    } catch (AlchemistException e) {
+                        error = e;
+                    }
+                }
+                assertTrue(error != null, "no error within 30 s of killing a worker:\n" + Files.readString(log));
+                System.out.println("after killing rank 2 the client got: " + error.getMessage());
+                String why = error.getMessage();
+                assertTrue(why.contains("MPI job is stopping") || why.contains("closed"), why);
+            }
+            assertTrue(job.waitFor(30, TimeUnit.SECONDS), "the MPI job did not end:\n" + Files.readString(log));
+            assertTrue(job.exitValue() != 0, "a job with a dead rank must not end as if all went well");
+        } finally {
+            job.descendants().forEach(ProcessHandle::destroyForcibly);
+            job.destroyForcibly();
+        }
+    }
+
+    /** @return the JVM of MPI rank {@code rank} among the job's processes */
+    private static ProcessHandle rank(Process job, int rank) throws Exception {
+        String marker = "OMPI_COMM_WORLD_RANK=" + rank + "\0";
+        for (ProcessHandle p : job.descendants().toList()) {
+            Path environ = Path.of("/proc", Long.toString(p.pid()), "environ");
+            if (Files.isReadable(environ) && new String(Files.readAllBytes(environ), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains(marker)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no process of rank " + rank + " among " + job.descendants().toList());
     }
 
     private static double[][] sessionSingularValues(Path connection, double[][] a) {

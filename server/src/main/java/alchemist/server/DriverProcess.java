@@ -63,6 +63,15 @@ public final class DriverProcess implements AutoCloseable {
         return driver;
     }
 
+    /**
+     * The job is ending without a clean stop (under MPI: a rank died, and mpirun is stopping the others):
+     * every client waiting on the workers gets an ERROR reply saying so, and the connection file goes.
+     */
+    public void abandon(String why) {
+        control.abandon(why);
+        removeConnectionFile();
+    }
+
     /** Stops serving clients, stops the workers, and removes the connection file. */
     @Override
     public void close() {

@@ -179,6 +179,16 @@ public final class WorkerControl implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails every operation still waiting for a worker, and every later one: the job is ending (under MPI, a
+     * rank died and mpirun is stopping the rest), so the sessions waiting on workers answer their clients
+     * with an error instead of waiting forever.
+     */
+    public void abandon(String why) {
+        closed = true;
+        failPending(why);
+    }
+
     private void failPending(String why) {
         for (CompletableFuture<ControlMessage> f : pending.values()) {
             f.completeExceptionally(new IllegalStateException(why));
