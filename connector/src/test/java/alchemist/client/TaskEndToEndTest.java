@@ -66,33 +66,11 @@ class TaskEndToEndTest {
             assertEquals(20, r.matrix("U").numCols());
             assertEquals(50, r.matrix("V").numRows());
             double[][] s = als.getArray(r.matrix("S"));
-            double[] want = lapackSingularValues(a);
+            double[] want = alchemist.server.LapackReference.singularValues(a);
             for (int i = 0; i < 20; i++) {
                 assertEquals(want[i], s[i][0], 1e-9 * want[i], "sigma " + i);
             }
         }
-    }
-
-    /** Singular values of {@code a} by LAPACK's dgesdd, descending. */
-    static double[] lapackSingularValues(double[][] a) {
-        int m = a.length;
-        int n = a[0].length;
-        double[] colMajor = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                colMajor[i + j * m] = a[i][j];
-            }
-        }
-        double[] s = new double[Math.min(m, n)];
-        double[] work = new double[1];
-        int[] iwork = new int[8 * Math.min(m, n)];
-        org.netlib.util.intW info = new org.netlib.util.intW(0);
-        dev.ludovic.netlib.lapack.LAPACK lapack = dev.ludovic.netlib.lapack.LAPACK.getInstance();
-        lapack.dgesdd("N", m, n, colMajor, m, s, new double[1], 1, new double[1], 1, work, -1, iwork, info);
-        work = new double[(int) work[0]];
-        lapack.dgesdd("N", m, n, colMajor, m, s, new double[1], 1, new double[1], 1, work, work.length, iwork, info);
-        assertEquals(0, info.val, "dgesdd info");
-        return s;
     }
 
     @Test

@@ -7,6 +7,7 @@ import alchemist.client.hdf5.Hdf5Dataset;
 import alchemist.client.hdf5.Hdf5File;
 import alchemist.protocol.WorkerInfo;
 import alchemist.server.AlchemistServer;
+import alchemist.server.LapackReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

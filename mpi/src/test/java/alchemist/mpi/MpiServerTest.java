@@ -29,14 +29,10 @@ class MpiServerTest {
 
     @Test
     void aClientRunsTheSeedStepsOnAnMpiServer(@TempDir Path dir) throws Exception {
-        Path mpirun = MpiTestSupport.assumeMpirun();
-        Path connection = dir.resolve("connection");
-        Path log = dir.resolve("mpirun.log");
-        Process job = MpiJobTest.mpirunCommand(mpirun, 3, log, "alchemist.mpi.Main", "--port", "0",
-                "--worker-port-base", "0", "--connection-file", connection.toString(), "--library-dir",
-                LIBRARIES.toString(), "--allow-shutdown").start();
-        try {
-            awaitFile(connection, job, log);
+        try (MpiJob mpi = MpiJob.start(dir, 3, true)) {
+            Path connection = mpi.connection();
+            Path log = mpi.log();
+            Process job = mpi.process();
             double[][] a = random(300, 24, 11);
             double[][] embeddedS;
             try (AlchemistServer embedded = AlchemistServer.builder().workers(2).libraryDir(LIBRARIES).start();
@@ -55,22 +51,15 @@ class MpiServerTest {
             }
             assertTrue(job.waitFor(60, TimeUnit.SECONDS), "the MPI job did not stop:\n" + Files.readString(log));
             assertEquals(0, job.exitValue(), Files.readString(log));
-        } finally {
-            job.descendants().forEach(ProcessHandle::destroyForcibly);
-            job.destroyForcibly();
         }
     }
 
     @Test
     void twoSessionsRunTasksAtOnceOnDisjointWorkers(@TempDir Path dir) throws Exception {
-        Path mpirun = MpiTestSupport.assumeMpirun();
-        Path connection = dir.resolve("connection");
-        Path log = dir.resolve("mpirun.log");
-        Process job = MpiJobTest.mpirunCommand(mpirun, 5, log, "alchemist.mpi.Main", "--port", "0",
-                "--worker-port-base", "0", "--connection-file", connection.toString(), "--library-dir",
-                LIBRARIES.toString(), "--allow-shutdown").start();
-        try {
-            awaitFile(connection, job, log);
+        try (MpiJob mpi = MpiJob.start(dir, 5, true)) {
+            Path connection = mpi.connection();
+            Path log = mpi.log();
+            Process job = mpi.process();
             double[][] a = random(400, 30, 1);
             double[][] b = random(350, 20, 2);
             java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -88,22 +77,15 @@ class MpiServerTest {
                 als.shutDownServer();
             }
             assertTrue(job.waitFor(60, TimeUnit.SECONDS), "the MPI job did not stop:\n" + Files.readString(log));
-        } finally {
-            job.descendants().forEach(ProcessHandle::destroyForcibly);
-            job.destroyForcibly();
         }
     }
 
     @Test
     void aKilledWorkerEndsTheJobAndItsClientGetsAnErrorNotAHang(@TempDir Path dir) throws Exception {
-        Path mpirun = MpiTestSupport.assumeMpirun();
-        Path connection = dir.resolve("connection");
-        Path log = dir.resolve("mpirun.log");
-        Process job = MpiJobTest.mpirunCommand(mpirun, 3, log, "alchemist.mpi.Main", "--port", "0",
-                "--worker-port-base", "0", "--connection-file", connection.toString(), "--library-dir",
-                LIBRARIES.toString()).start();
-        try {
-            awaitFile(connection, job, log);
+        try (MpiJob mpi = MpiJob.start(dir, 3, false)) {
+            Path connection = mpi.connection();
+            Path log = mpi.log();
+            Process job = mpi.process();
             try (AlchemistSession als = new AlchemistSession()) {
                 als.connect(connection);
                 als.requestWorkers(2);
@@ -128,9 +110,6 @@ class MpiServerTest {
             }
             assertTrue(job.waitFor(30, TimeUnit.SECONDS), "the MPI job did not end:\n" + Files.readString(log));
             assertTrue(job.exitValue() != 0, "a job with a dead rank must not end as if all went well");
-        } finally {
-            job.descendants().forEach(ProcessHandle::destroyForcibly);
-            job.destroyForcibly();
         }
     }
 
@@ -179,6 +158,40 @@ class MpiServerTest {
         als.loadLibrary("allib");
         TaskResult svd = als.runTask("truncated_svd", h, 5);
         return als.getArray(svd.matrix("S"));
+    }
+
+    /**
+     * {@link Main} under mpirun, from start until its connection file names it; closing kills whatever is
+     * left of it.
+     */
+    private record MpiJob(Process process, Path connection, Path log) implements AutoCloseable {
+        static MpiJob start(Path dir, int ranks, boolean allowShutdown) throws Exception {
+            Path mpirun = MpiTestSupport.assumeMpirun();
+            Path connection = dir.resolve("connection");
+            Path log = dir.resolve("mpirun.log");
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--port", "0",
+                    "--worker-port-base", "0", "--connection-file", connection.toString(), "--library-dir",
+                    LIBRARIES.toString()));
+            if (allowShutdown) {
+                args.add("--allow-shutdown");
+            }
+            Process job = MpiJobTest.mpirunCommand(mpirun, ranks, log, "alchemist.mpi.Main", args.toArray(String[]::new))
+                    .start();
+            MpiJob started = new MpiJob(job, connection, log);
+            try {
+                awaitFile(connection, job, log);
+            } catch (Exception | Error e) {
+                started.close();
+                throw e;
+            }
+            return started;
+        }
+
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
     }
 
     private static void awaitFile(Path file, Process job, Path log) throws Exception {

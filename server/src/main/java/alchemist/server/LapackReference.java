@@ -1,15 +1,18 @@
-package alchemist.examples;
+package alchemist.server;
 
 import dev.ludovic.netlib.lapack.LAPACK;
 import org.netlib.util.intW;
 
-/** Singular values computed in this process by LAPACK (the same BLAS/LAPACK library as Spark's), to compare with. */
-final class LapackReference {
+/**
+ * Singular values computed in this process by LAPACK (the library Spark's MLlib uses), to compare a
+ * distributed result with: the walkthrough prints them beside allib's, tests check against them.
+ */
+public final class LapackReference {
     private LapackReference() {
     }
 
     /** @return all singular values of {@code a}, descending, by DGESDD */
-    static double[] singularValues(double[][] a) {
+    public static double[] singularValues(double[][] a) {
         int m = a.length;
         int n = a[0].length;
         double[] colMajor = new double[m * n];
