@@ -191,17 +191,27 @@ public final class AlchemistSession implements AutoCloseable {
      * @throws AlchemistException e.g. {@link ErrorCode#NOT_ENOUGH_WORKER_MEMORY}, {@link ErrorCode#NO_WORKERS}
      */
     public MatrixHandle send(RowSource source) {
-        log("Sending matrix info to Alchemist.");
-        MatrixLayout layout = driver().call(Command.MATRIX_INFO,
-                w -> w.putByte(0).putByte(MatrixLayout.ROW_BLOCKS).putLong(source.numRows()).putLong(source.numCols()),
-                MatrixLayout::read);
+        MatrixHandle h = createMatrix(source.numRows(), source.numCols());
         try {
-            new BlockSender(messageBytes, window).send(layout, source, workers.connected());
+            new BlockSender(messageBytes, window).send(h.layout(), source, workers.connected());
         } catch (AlchemistException e) {
-            tryFree(layout.matrixId());
+            tryFree(h.id());
             throw e;
         }
-        return new MatrixHandle(layout);
+        return h;
+    }
+
+    /**
+     * Creates a matrix of zeros on the session's workers (MATRIX_INFO), for rows that are sent separately,
+     * e.g. by Spark executors holding a {@link SessionTicket}.
+     *
+     * @return its handle, with the layout saying which worker takes which rows
+     * @throws AlchemistException e.g. {@link ErrorCode#NOT_ENOUGH_WORKER_MEMORY}, {@link ErrorCode#NO_WORKERS}
+     */
+    public MatrixHandle createMatrix(long rows, long cols) {
+        log("Sending matrix info to Alchemist.");
+        return new MatrixHandle(driver().call(Command.MATRIX_INFO,
+                w -> w.putByte(0).putByte(MatrixLayout.ROW_BLOCKS).putLong(rows).putLong(cols), MatrixLayout::read));
     }
 
     /** Sends an array of rows (rectangular). */
@@ -379,6 +389,14 @@ public final class AlchemistSession implements AutoCloseable {
 
     long maxReplyBytes() {
         return maxReplyBytes;
+    }
+
+    long messageBytes() {
+        return messageBytes;
+    }
+
+    int window() {
+        return window;
     }
 
     void log(String line) {

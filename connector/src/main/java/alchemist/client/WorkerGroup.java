@@ -4,7 +4,6 @@ import alchemist.client.net.ClientConnection;
 import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
-import alchemist.protocol.Handshake;
 import alchemist.protocol.WorkerInfo;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,22 +65,16 @@ public final class WorkerGroup {
 
     private ClientConnection open(WorkerInfo w) {
         session.log("Connecting to Alchemist worker " + w.id() + " at " + w.address() + ":" + w.port() + " ...");
-        ClientConnection c = ClientConnection.open(w.address(), w.port(), "worker " + w.id(), session.maxReplyBytes(),
-                session.trace());
-        c.setIds(session.clientId(), session.sessionId());
-        try {
-            c.call(Command.HANDSHAKE, m -> m.putByte(Handshake.LANGUAGE_JAVA).putShort(Handshake.CLIENT_NUMBER)
-                    .putString(Handshake.CLIENT_TEXT).putLong(token), r -> {
-                        if (r.readShort() != Handshake.SERVER_NUMBER || !Handshake.SERVER_TEXT.equals(r.readString())) {
-                            throw new AlchemistException(ErrorCode.INVALID_HANDSHAKE, "worker " + w.id() + " answered the handshake wrongly");
-                        }
-                        return null;
-                    });
-        } catch (AlchemistException e) {
-            c.close();
-            throw e;
+        return ticket().open(w.id(), session.trace());
+    }
+
+    /** @return what another process needs to open data connections to these workers for the session */
+    public synchronized SessionTicket ticket() {
+        if (assigned.isEmpty()) {
+            throw new AlchemistException(ErrorCode.NO_WORKERS, "the session holds no workers; call requestWorkers(n) first");
         }
-        return c;
+        return new SessionTicket(session.clientId(), session.sessionId(), token, assigned, session.messageBytes(),
+                session.window(), session.maxReplyBytes());
     }
 
     /**

@@ -8,9 +8,11 @@ import java.util.Arrays;
  * ⌊rows/k⌋ rows, one more if i &lt; rows mod k; a range may be empty.
  *
  * <p>On the wire (the reply of MATRIX_INFO and MATRIX_LAYOUT): SHORT matrix ID, LONG rows, LONG cols,
- * BYTE layout, SHORT(k) worker IDs, LONG(2k) row ranges. Immutable.
+ * BYTE layout, SHORT(k) worker IDs, LONG(2k) row ranges. Immutable, and serializable so that Spark tasks
+ * can carry it to executors.
  */
-public final class MatrixLayout {
+public final class MatrixLayout implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** The only layout there is for now: contiguous row blocks. */
     public static final int ROW_BLOCKS = 0;
 

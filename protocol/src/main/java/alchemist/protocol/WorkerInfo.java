@@ -4,7 +4,7 @@ package alchemist.protocol;
  * A worker as the driver lists it: its ID, where a client connects to it, and the session that holds it
  * (0 when free).
  */
-public record WorkerInfo(int id, String hostname, String address, int port, int sessionId) {
+public record WorkerInfo(int id, String hostname, String address, int port, int sessionId) implements java.io.Serializable {
     /** Writes ID, hostname, address and port, as REQUEST_WORKERS' reply lists a worker. */
     public void writeAddress(MessageWriter w) {
         w.putShort(id).putString(hostname).putString(address).putShort(port);

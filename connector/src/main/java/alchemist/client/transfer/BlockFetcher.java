@@ -32,7 +32,7 @@ public final class BlockFetcher {
      * Fetches rows {@code [rowStart, rowEnd)} and columns {@code [colStart, colEnd)} into {@code dst}, where
      * {@code dst[i][j]} receives element {@code (rowStart + i, colStart + j)}.
      *
-     * @param workers connections by worker ID, for every worker of the layout
+     * @param workers connections by worker ID, for every worker holding rows of the range
      * @throws AlchemistException a worker's error or a lost connection
      *                            ({@code UNKNOWN_MATRIX} up front if a worker of the layout is not among them)
      */
@@ -42,8 +42,10 @@ public final class BlockFetcher {
         for (int i = 0; i < layout.numWorkers(); i++) {
             long from = Math.max(rowStart, layout.rowStart(i));
             long to = Math.min(rowEnd, layout.rowEnd(i));
-            plan.add(new WorkerStreams.Stream(WorkerStreams.connectionTo(workers, layout, i),
-                    Block.cut(from, to, colStart, colEnd, maxValues)));
+            if (from < to) { // only the workers holding part of the range need a connection
+                plan.add(new WorkerStreams.Stream(WorkerStreams.connectionTo(workers, layout, i),
+                        Block.cut(from, to, colStart, colEnd, maxValues)));
+            }
         }
         streams.run(plan, (conn, b) -> conn.send(Command.REQUEST_MATRIX_BLOCKS, 64,
                 w -> w.putMatrixId(layout.matrixId()).putBounds(b.firstRow(), b.lastRow(), b.firstCol(), b.lastCol()),

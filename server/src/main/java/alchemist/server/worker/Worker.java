@@ -13,6 +13,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerInfo info;
     private final ChannelGroup dataChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Assignment assignment;
+    private final AtomicLong admitted = new AtomicLong();
 
     /** The session a worker serves and the token its data connections must present. */
     record Assignment(int sessionId, long token) {
@@ -108,6 +110,7 @@ public final class Worker implements AutoCloseable {
         }
         channel.attr(WorkerDataHandler.SESSION).set(sessionId);
         dataChannels.add(channel);
+        admitted.incrementAndGet();
         return sessionId;
     }
 
@@ -123,6 +126,11 @@ public final class Worker implements AutoCloseable {
     /** @return the number of data connections open now (for tests and monitoring) */
     public int dataConnections() {
         return dataChannels.size();
+    }
+
+    /** @return how many data connections have presented a valid token since the worker started */
+    public long admittedConnections() {
+        return admitted.get();
     }
 
     /** Closes the data port and every data connection. */

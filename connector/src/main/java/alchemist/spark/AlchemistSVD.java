@@ -1,0 +1,128 @@
+package alchemist.spark;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.mllib.linalg.Matrix;
+import org.apache.spark.mllib.linalg.SingularValueDecomposition;
+import org.apache.spark.mllib.linalg.Vector;
+import org.apache.spark.mllib.linalg.distributed.IndexedRow;
+import org.apache.spark.mllib.linalg.distributed.IndexedRowMatrix;
+import org.apache.spark.mllib.linalg.distributed.RowMatrix;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * A drop-in for MLlib's {@code computeSVD}: the same arguments and result types, computed by allib's
+ * {@code truncated_svd} on Alchemist. A job switches by changing one line:
+ * <pre>{@code
+ * SingularValueDecomposition<IndexedRowMatrix, Matrix> svd = matrix.computeSVD(20, true, 1e-9);
+ * SingularValueDecomposition<IndexedRowMatrix, Matrix> svd = AlchemistSVD.computeSVD(matrix, 20, true);
+ * }</pre>
+ * As with MLlib: s holds the k largest singular values in descending order, V is a local n×k matrix, and
+ * U (when asked for) an {@code IndexedRowMatrix} with a row for each row index of the input. Singular
+ * vectors agree with MLlib's up to sign. U is pulled into Spark's storage (memory and disk) before this
+ * returns, so nothing is left on Alchemist afterwards.
+ */
+public final class AlchemistSVD {
+    private AlchemistSVD() {
+    }
+
+    /** The result and how long each phase took. */
+    public record Run(SingularValueDecomposition<IndexedRowMatrix, Matrix> svd, double sendSeconds,
+            double computeSeconds, double fetchSeconds) {
+        public double totalSeconds() {
+            return sendSeconds + computeSeconds + fetchSeconds;
+        }
+    }
+
+    /** Computes on the application's {@link AlchemistContext#getOrCreate context}. */
+    public static SingularValueDecomposition<IndexedRowMatrix, Matrix> computeSVD(IndexedRowMatrix m, int k,
+            boolean computeU) {
+        return run(AlchemistContext.getOrCreate(SparkSession.active()), m, k, computeU).svd();
+    }
+
+    /** Computes on the application's {@link AlchemistContext#getOrCreate context}. */
+    public static SingularValueDecomposition<RowMatrix, Matrix> computeSVD(RowMatrix m, int k, boolean computeU) {
+        return computeSVD(AlchemistContext.getOrCreate(SparkSession.active()), m, k, computeU);
+    }
+
+    static SingularValueDecomposition<RowMatrix, Matrix> computeSVD(AlchemistContext ac, RowMatrix m, int k,
+            boolean computeU) {
+        JavaRDD<IndexedRow> indexed = m.rows().toJavaRDD().zipWithIndex().map(t -> new IndexedRow(t._2(), t._1()));
+        var svd = run(ac, new IndexedRowMatrix(indexed.rdd(), m.numRows(), (int) m.numCols()), k, computeU).svd();
+        RowMatrix u = svd.U() == null ? null : svd.U().toRowMatrix(); // rows in index order, as zipWithIndex numbered them
+        return new SingularValueDecomposition<>(u, svd.s(), svd.V());
+    }
+
+    /**
+     * Sends the matrix, runs {@code truncated_svd}, and fetches S, V and (when asked) U; the matrices on
+     * Alchemist are freed afterwards.
+     *
+     * @param k number of singular values, 1 ≤ k ≤ min(m, n)
+     */
+    public static Run run(AlchemistContext ac, IndexedRowMatrix m, int k, boolean computeU) {
+        ac.loadLibrary("allib");
+        boolean persisted = persistIfNeeded(m.rows().toJavaRDD()); // read twice: sizes, then rows
+        AlMatrix a;
+        long t0 = System.nanoTime();
+        try {
+            a = ac.send(m);
+        } finally {
+            if (persisted && !computeU) {
+                m.rows().unpersist(false);
+            }
+        }
+        long t1 = System.nanoTime();
+        AlResult r;
+        try {
+            r = ac.runTask("truncated_svd", a, k);
+        } finally {
+            a.free();
+        }
+        long t2 = System.nanoTime();
+        AlMatrix u = r.matrix("U");
+        AlMatrix s = r.matrix("S");
+        AlMatrix v = r.matrix("V");
+        try {
+            Vector sigma = s.toVector();
+            Matrix vLocal = v.toLocalMatrix();
+            IndexedRowMatrix uRows = computeU ? fetchU(u, m) : null;
+            long t3 = System.nanoTime();
+            return new Run(new SingularValueDecomposition<>(uRows, sigma, vLocal), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                    (t3 - t2) / 1e9);
+        } finally {
+            u.free();
+            s.free();
+            v.free();
+            if (persisted && computeU) {
+                m.rows().unpersist(false);
+            }
+        }
+    }
+
+    /**
+     * @return U's rows for the input's row indices, stored in Spark: all rows when the input has every
+     *         index, else only those it has (a missing index is a zero row that MLlib's U leaves out)
+     */
+    private static IndexedRowMatrix fetchU(AlMatrix u, IndexedRowMatrix input) {
+        JavaRDD<IndexedRow> rows = u.toIndexedRowMatrix().rows().toJavaRDD();
+        if (input.rows().count() < u.numRows()) {
+            JavaPairRDD<Long, Vector> byIndex = rows.mapToPair(r -> new Tuple2<>(r.index(), r.vector()));
+            JavaPairRDD<Long, Boolean> present = input.rows().toJavaRDD().mapToPair(r -> new Tuple2<>(r.index(), true));
+            rows = byIndex.join(present).map(t -> new IndexedRow(t._1(), t._2()._1()));
+        }
+        rows.persist(StorageLevel.MEMORY_AND_DISK());
+        rows.count(); // pulled now, before U is freed on Alchemist
+        return new IndexedRowMatrix(rows.rdd(), u.numRows(), (int) u.numCols());
+    }
+
+    /** Persists an RDD for the length of a transfer unless the caller already did. */
+    private static <T> boolean persistIfNeeded(JavaRDD<T> rdd) {
+        if (rdd.getStorageLevel().equals(StorageLevel.NONE())) {
+            rdd.persist(StorageLevel.MEMORY_AND_DISK());
+            return true;
+        }
+        return false;
+    }
+}
