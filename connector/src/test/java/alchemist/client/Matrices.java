@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 
 /** Test matrices and exact comparison. */
-final class Matrices {
+public final class Matrices {
     private Matrices() {
     }
 
     /** A seeded random matrix whose values use all 64 bits (so a lossy copy shows). */
-    static double[][] random(int rows, int cols, long seed) {
+    public static double[][] random(int rows, int cols, long seed) {
         Random rnd = new Random(seed);
         double[][] a = new double[rows][cols];
         for (double[] row : a) {
@@ -22,7 +22,7 @@ final class Matrices {
     }
 
     /** Asserts bit-exact equality of {@code actual} with the block of {@code expected} at (r0, c0). */
-    static void assertBlockEquals(double[][] expected, int r0, int c0, double[][] actual) {
+    public static void assertBlockEquals(double[][] expected, int r0, int c0, double[][] actual) {
         for (int i = 0; i < actual.length; i++) {
             for (int j = 0; j < actual[i].length; j++) {
                 long want = Double.doubleToRawLongBits(expected[r0 + i][c0 + j]);

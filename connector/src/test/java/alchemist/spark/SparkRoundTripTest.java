@@ -1,5 +1,6 @@
 package alchemist.spark;
 
+import alchemist.client.Matrices;
 import static alchemist.spark.SparkTests.assertRowEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.SparkException;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.DenseMatrix;
@@ -44,7 +43,7 @@ class SparkRoundTripTest {
 
     @Test
     void shuffledSparseIndexedRowsComeBackExactWithZerosWhereRowsAreMissing() {
-        double[][] a = SparkTests.random(3001, 23, 1);
+        double[][] a = Matrices.random(3001, 23, 1);
         List<IndexedRow> rows = SparkTests.shuffledRows(a, i -> i % 7 != 3 && i % 11 != 5, 2);
         AlMatrix m = ac.send(new IndexedRowMatrix(jsc.parallelize(rows, 7).rdd()));
         assertEquals(3001, m.numRows()); // rows 3000 is present: one past the largest index
@@ -63,7 +62,7 @@ class SparkRoundTripTest {
 
     @Test
     void rowMatrixKeepsItsRowOrder() {
-        double[][] a = SparkTests.random(1000, 17, 3);
+        double[][] a = Matrices.random(1000, 17, 3);
         List<Vector> vectors = new ArrayList<>();
         for (double[] row : a) {
             vectors.add(new DenseVector(row));
@@ -79,7 +78,7 @@ class SparkRoundTripTest {
 
     @Test
     void smallResultsComeBackAsLocalMatrixAndVector() {
-        double[][] a = SparkTests.random(5, 3, 4);
+        double[][] a = Matrices.random(5, 3, 4);
         AlMatrix m = ac.send(new IndexedRowMatrix(jsc.parallelize(SparkTests.shuffledRows(a, i -> true, 5), 2).rdd()));
         DenseMatrix local = m.toLocalMatrix();
         for (int i = 0; i < 5; i++) {
@@ -96,9 +95,9 @@ class SparkRoundTripTest {
 
     @Test
     void aTaskThatFailsHalfwayThroughItsSendIsRetriedAndTheMatrixIsExact() {
-        double[][] a = SparkTests.random(4000, 31, 7);
+        double[][] a = Matrices.random(4000, 31, 7);
         JavaRDD<IndexedRow> flaky = jsc.parallelize(SparkTests.shuffledRows(a, i -> true, 8), 4)
-                .mapPartitionsWithIndex((p, it) -> p == 1 ? failHalfwayOnFirstAttempt(it) : it, true);
+                .mapPartitionsWithIndex((p, it) -> p == 1 ? SparkTests.failHalfwayOnFirstAttempt(it) : it, true);
         AlMatrix m = ac.send(new IndexedRowMatrix(flaky.rdd(), 4000, 31));
         List<IndexedRow> back = m.toIndexedRowMatrix().rows().toJavaRDD().collect();
         for (IndexedRow r : back) {
@@ -106,30 +105,6 @@ class SparkRoundTripTest {
         }
         assertEquals(4000, back.size());
         m.free();
-    }
-
-    /** Passes half of a partition's rows on, then fails the task, on its first attempt only. */
-    private static Iterator<IndexedRow> failHalfwayOnFirstAttempt(Iterator<IndexedRow> rows) {
-        if (TaskContext.get().attemptNumber() > 0) {
-            return rows;
-        }
-        List<IndexedRow> all = new ArrayList<>();
-        rows.forEachRemaining(all::add);
-        Iterator<IndexedRow> half = all.subList(0, all.size() / 2).iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public IndexedRow next() {
-                if (!half.hasNext()) {
-                    throw new IllegalStateException("injected failure halfway through a send");
-                }
-                return half.next();
-            }
-        };
     }
 
     @Test
@@ -142,7 +117,7 @@ class SparkRoundTripTest {
                 () -> ac.send(new IndexedRowMatrix(jsc.parallelize(rows, 3).rdd(), 100, 5)));
         assertTrue(e.getMessage().contains("row 57 has 4 values"), e.getMessage());
 
-        double[][] a = SparkTests.random(10, 5, 9);
+        double[][] a = Matrices.random(10, 5, 9);
         AlMatrix m = ac.send(new IndexedRowMatrix(jsc.parallelize(SparkTests.shuffledRows(a, i -> true, 10), 2).rdd()));
         assertEquals(10, m.toIndexedRowMatrix().rows().count());
         m.free();

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import org.apache.spark.TaskContext;
 import org.apache.spark.mllib.linalg.DenseVector;
 import org.apache.spark.mllib.linalg.distributed.IndexedRow;
 import org.apache.spark.sql.SparkSession;
@@ -27,18 +29,6 @@ final class SparkTests {
     /** @return the library directory with allib.jar that the build prepared */
     static Path libraryDir() {
         return Path.of(System.getProperty("alchemist.test.libraryDir", "target/libraries"));
-    }
-
-    /** A seeded random matrix whose values use all 64 bits (so a lossy copy shows). */
-    static double[][] random(int rows, int cols, long seed) {
-        Random rnd = new Random(seed);
-        double[][] a = new double[rows][cols];
-        for (double[] row : a) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = rnd.nextGaussian() * Math.exp(rnd.nextInt(40) - 20);
-            }
-        }
-        return a;
     }
 
     /**
@@ -76,5 +66,29 @@ final class SparkTests {
                 assertEquals(expected[j], actual[j], "element (" + row + ", " + j + ")");
             }
         }
+    }
+
+    /** Passes half of a partition's rows on, then fails the task, on its first attempt only. */
+    static Iterator<IndexedRow> failHalfwayOnFirstAttempt(Iterator<IndexedRow> rows) {
+        if (TaskContext.get().attemptNumber() > 0) {
+            return rows;
+        }
+        List<IndexedRow> all = new ArrayList<>();
+        rows.forEachRemaining(all::add);
+        Iterator<IndexedRow> half = all.subList(0, all.size() / 2).iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public IndexedRow next() {
+                if (!half.hasNext()) {
+                    throw new IllegalStateException("injected failure halfway through a send");
+                }
+                return half.next();
+            }
+        };
     }
 }

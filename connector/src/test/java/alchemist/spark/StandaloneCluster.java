@@ -38,9 +38,11 @@ final class StandaloneCluster implements AutoCloseable {
         try {
             c.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
                     String.valueOf(c.masterPort), "--webui-port", String.valueOf(freePort()));
+            c.awaitLog("master", "I have been elected leader");
             c.launch("worker", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
                     String.valueOf(cores), "--memory", "4g", "--webui-port", String.valueOf(freePort()), "--work-dir",
                     Files.createDirectories(home.resolveSibling("spark-work")).toString(), c.masterUrl());
+            c.awaitLog("worker", "Successfully registered with master");
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -77,6 +79,7 @@ final class StandaloneCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
+        cmd.add("-Dspark.master.rest.enabled=false"); // its fixed port 6066 would clash with another cluster
         cmd.addAll(Arrays.asList(opens().split("\\s+")));
         cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + File.separator + "*", mainClass));
         cmd.addAll(Arrays.asList(args));
@@ -87,6 +90,28 @@ final class StandaloneCluster implements AutoCloseable {
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         processes.add(pb.start());
+    }
+
+    /**
+     * Waits for a line in a daemon's log: the driver must not connect before the Master is up (it gives up
+     * after a minute, and a busy machine can take that long to start a JVM with Spark).
+     */
+    private void awaitLog(String name, String line) throws IOException {
+        Path log = logDir.resolve(name + ".log");
+        Process p = processes.get(processes.size() - 1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (!Files.readString(log).contains(line)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the Spark " + name + (p.isAlive() ? " did not log '" + line
+                        + "' within 4 minutes" : " exited") + "; its log " + log + ":\n" + Files.readString(log));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
     }
 
     private static int freePort() throws IOException {

@@ -1,17 +1,16 @@
 package alchemist.spark;
 
+import alchemist.client.Matrices;
 import static alchemist.spark.SparkTests.assertRowEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import alchemist.server.worker.Worker;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.distributed.IndexedRow;
@@ -78,7 +77,7 @@ class StandaloneClusterTest {
 
     @Test
     void eachExecutorOpensOneConnectionPerWorkerWhateverItsTaskCount() {
-        double[][] a = SparkTests.random(6000, 40, 21);
+        double[][] a = Matrices.random(6000, 40, 21);
         JavaRDD<IndexedRow> rows = jsc.parallelize(SparkTests.shuffledRows(a, i -> true, 22), 16);
         AlMatrix m = ac.send(new IndexedRowMatrix(rows.rdd(), 6000, 40));
         JavaRDD<IndexedRow> back = m.toIndexedRowMatrix(12).rows().toJavaRDD();
@@ -101,9 +100,9 @@ class StandaloneClusterTest {
 
     @Test
     void aSendTaskThatFailsHalfwayIsRetriedOnAnExecutorAndTheMatrixIsExact() {
-        double[][] a = SparkTests.random(5000, 33, 23);
+        double[][] a = Matrices.random(5000, 33, 23);
         JavaRDD<IndexedRow> flaky = jsc.parallelize(SparkTests.shuffledRows(a, i -> true, 24), 6)
-                .mapPartitionsWithIndex((p, it) -> p == 2 ? failHalfwayOnFirstAttempt(it) : it, true);
+                .mapPartitionsWithIndex((p, it) -> p == 2 ? SparkTests.failHalfwayOnFirstAttempt(it) : it, true);
         AlMatrix m = ac.send(new IndexedRowMatrix(flaky.rdd(), 5000, 33));
         List<IndexedRow> back = m.toIndexedRowMatrix().rows().toJavaRDD().collect();
         assertEquals(5000, back.size());
@@ -111,30 +110,6 @@ class StandaloneClusterTest {
             assertRowEquals(a[(int) r.index()], r.vector().toArray(), r.index());
         }
         m.free();
-    }
-
-    /** Passes half of a partition's rows on, then fails the task, on its first attempt only. */
-    private static Iterator<IndexedRow> failHalfwayOnFirstAttempt(Iterator<IndexedRow> rows) {
-        if (TaskContext.get().attemptNumber() > 0) {
-            return rows;
-        }
-        List<IndexedRow> all = new ArrayList<>();
-        rows.forEachRemaining(all::add);
-        Iterator<IndexedRow> half = all.subList(0, all.size() / 2).iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public IndexedRow next() {
-                if (!half.hasNext()) {
-                    throw new IllegalStateException("injected failure halfway through a send");
-                }
-                return half.next();
-            }
-        };
     }
 
     private static List<Long> admitted() {

@@ -186,7 +186,8 @@ public final class MpiSelfTest {
     }
 
     private void barrier() throws InterruptedException {
-        Thread.sleep(150L * rank);
+        world.barrier(); // start together: the previous step leaves the ranks at different times
+        Thread.sleep(200L * rank);
         long t0 = System.nanoTime();
         world.barrier();
         long waitedMs = (System.nanoTime() - t0) / 1_000_000;
