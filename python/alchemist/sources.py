@@ -15,7 +15,7 @@ _NUMERIC_KINDS = "biuf"
 def _check_matrix(shape, dtype, what):
     if len(shape) != 2:
         raise ValueError("%s must be 2-D (rows x columns), not %d-D%s" % (
-            what, len(shape), "; use a.reshape(-1, 1) for a column" if len(shape) == 1 else ""))
+            what, len(shape), "; use a.reshape(-1, 1) for a column" if len(shape) == 1 and what == "the array" else ""))
     if dtype.kind not in _NUMERIC_KINDS:
         raise TypeError("%s holds %s values; Alchemist matrices are real doubles" % (what, dtype))
 
