@@ -1,14 +1,26 @@
 """The numbers of the wire contract (PROTOCOL.md): datatype, command and error codes.
 
 They are IntEnums so that a code read off the wire compares equal to the plain number and prints with its
-name; ``from_code`` functions turn unknown numbers into ``None`` (or INTERNAL_ERROR for error codes) instead
-of raising, because a peer may send codes this client does not know and the caller decides what that means.
+name; ``from_code`` turns an unknown number into ``None`` instead of raising, because a peer may send codes
+this client does not know and the caller decides what that means.
 """
 
 from enum import IntEnum
 
 
-class Datatype(IntEnum):
+class _WireCode(IntEnum):
+    """A code that travels in a message, which may be one this client has no name for."""
+
+    @classmethod
+    def from_code(cls, code):
+        """The member with that code, or None."""
+        try:
+            return cls(code)
+        except ValueError:
+            return None
+
+
+class Datatype(_WireCode):
     """Value types of a message body. A run of ``count`` values takes ``count * size`` bytes."""
 
     NONE = 0
@@ -28,14 +40,6 @@ class Datatype(IntEnum):
         """Bytes per value (per byte of UTF-8 text for STRING, 0 for NONE)."""
         return _SIZES[self]
 
-    @classmethod
-    def from_code(cls, code):
-        """The datatype with that wire code, or None."""
-        try:
-            return cls(code)
-        except ValueError:
-            return None
-
 
 _SIZES = {
     Datatype.NONE: 0, Datatype.CHAR: 1, Datatype.FLOAT: 4, Datatype.DOUBLE: 8, Datatype.BYTE: 1,
@@ -50,7 +54,7 @@ STRUCT_FORMAT = {
 }
 
 
-class Command(IntEnum):
+class Command(_WireCode):
     """Header command codes."""
 
     WAIT = 0
@@ -80,14 +84,6 @@ class Command(IntEnum):
     ERROR = 255
 
     @classmethod
-    def from_code(cls, code):
-        """The command with that code, or None."""
-        try:
-            return cls(code)
-        except ValueError:
-            return None
-
-    @classmethod
     def describe(cls, code):
         """``"16 (MATRIX_INFO)"``, or ``"99 (UNKNOWN)"``, as the traces print a command code."""
         command = cls.from_code(code)
@@ -113,14 +109,6 @@ class ErrorCode(IntEnum):
     NOT_PERMITTED = 14
     INTERNAL_ERROR = 15
     NOT_ENOUGH_WORKER_MEMORY = 16
-
-    @classmethod
-    def from_code(cls, code):
-        """The error with that code; INTERNAL_ERROR for a code no error has (as the Java client does)."""
-        try:
-            return cls(code)
-        except ValueError:
-            return cls.INTERNAL_ERROR
 
 
 class Handshake:

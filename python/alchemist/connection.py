@@ -74,11 +74,6 @@ class Connection:
         """True until the connection is closed or fails."""
         return self._closed_cause is None
 
-    @property
-    def pending(self):
-        """How many requests wait for their replies."""
-        return len(self._pending)
-
     def send(self, command, writer=None):
         """Sends a request (a :class:`MessageWriter` body, or none) without waiting for its reply."""
         self._check_open()
@@ -139,8 +134,14 @@ class Connection:
         if self._pending:
             raise AlchemistError(ErrorCode.INTERNAL_ERROR, "%d requests to %s still wait for replies" % (
                 len(self._pending), self.name))
-        self.send(command, writer)
-        reader = self.receive()
+        try:
+            self.send(command, writer)
+            reader = self.receive()
+        except AlchemistError:
+            raise
+        except BaseException:
+            self._fail("a call to %s was interrupted" % self.name)  # it may have stopped halfway through a message
+            raise
         return parse(reader) if parse is not None else None
 
     def close(self):

@@ -179,9 +179,15 @@ def _stream(conn, blocks, request, on_reply, window, stop):
         while in_flight:
             done = in_flight.popleft()
             on_reply(conn, done, conn.receive())
-    except AlchemistError as e:
-        if not isinstance(e, AlchemistConnectionError):
-            _drain(conn, len(in_flight))
+    except AlchemistConnectionError:
+        raise
+    except AlchemistError:
+        _drain(conn, len(in_flight))  # an ERROR reply: every message went out whole, the rest will be answered
+        raise
+    except BaseException:
+        # Anything else (a source that could not be read, an interrupt) may have stopped a message halfway:
+        # the connection is out of step for good. The next transfer opens a new one.
+        conn.close()
         raise
 
 

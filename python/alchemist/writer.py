@@ -44,7 +44,6 @@ class MessageWriter:
         self._run_type = None
         self._run_count_at = None   # (bytearray, offset) of the open run's count
         self._run_count = 0
-        self._length = 0            # body bytes in the closed part of _parts
 
     # --- scalars ---
 

@@ -198,3 +198,31 @@ def test_a_server_that_answers_wrongly(reply, code, detail):
         als.connect_to_alchemist("127.0.0.1", port)
     assert e.value.code == code and detail in e.value.detail, str(e.value)
     assert not als.connected
+
+
+def test_a_source_that_fails_midway_frees_the_matrix_and_the_session_goes_on(server, als2, monkeypatch):
+    """A block that cannot be read stops the transfer: the error comes out, the half-sent matrix is freed,
+    and the next transfer works (over new connections where a message may have been cut)."""
+    import alchemist.session
+
+    started = []
+    send = alchemist.session.send_matrix
+    monkeypatch.setattr(alchemist.session, "send_matrix", lambda layout, *a: started.append(layout) or send(layout, *a))
+    blocks = []
+    read = ArraySource.block
+
+    def failing(self, *where):
+        blocks.append(where)
+        if len(blocks) == 5:
+            raise OSError("the disk went away")
+        return read(self, *where)
+
+    monkeypatch.setattr(ArraySource, "block", failing)
+    als2.set_transfer(1024, 3)
+    with pytest.raises(OSError, match="the disk went away"):
+        als2.send_array(np.ones((40, 50)))
+    monkeypatch.setattr(ArraySource, "block", read)
+    raises(ErrorCode.UNKNOWN_MATRIX, als2.get_matrix, started[0].matrix_id)
+    still_serving(server, als2)
+    a = np.random.default_rng(3).standard_normal((40, 50))
+    assert np.array_equal(als2.get_array(als2.send_array(a)), a)

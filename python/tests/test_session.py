@@ -109,3 +109,40 @@ def test_a_session_without_workers_cannot_send(als):
     with pytest.raises(AlchemistError) as e:
         als.send_array([[1.0]])
     assert e.value.code == ErrorCode.NO_WORKERS
+
+
+def test_libraries_load_list_and_unload(als2):
+    lib = als2.load_library("allib")
+    assert als2.load_library("allib") == lib   # the same jar under the same name: the same ID
+    assert [l.name for l in als2.list_libraries()] == ["allib"]
+    als2.unload_library(lib)
+    assert als2.list_libraries() == []
+    with pytest.raises(AlchemistError) as e:
+        als2.run_task("truncated_SVD", als2.send_array([[1.0, 2.0]]), 1)
+    assert e.value.code == ErrorCode.UNKNOWN_LIBRARY_OR_TASK
+
+
+def test_task_results_by_position_and_name(als2):
+    als2.load_library("allib")
+    result = als2.run_task("truncated_SVD", als2.send_array([[3.0, 0.0], [0.0, 2.0]]), 1)
+    assert list(result.as_dict()) == ["U", "S", "V"] and result.as_dict()["V"] is result[2]
+    assert repr(result).startswith("TaskResult(U=MatrixHandle(id=")
+    with pytest.raises(KeyError, match="no output 'W' among U, S, V"):
+        result["W"]
+    assert als2.get_array(result["S"]).tolist() == [[3.0]]
+
+
+def test_shut_down_is_refused_unless_allowed(server, als, tmp_path):
+    with pytest.raises(AlchemistError) as e:
+        als.shut_down_server()
+    assert e.value.code == ErrorCode.NOT_PERMITTED
+    assert server.alive()
+    from conftest import Server
+
+    stoppable = Server(tmp_path, workers=1, extra=["--allow-shutdown"])
+    try:
+        with stoppable.session() as other:
+            other.shut_down_server()
+        assert stoppable.process.wait(30) == 0
+    finally:
+        stoppable.stop()
