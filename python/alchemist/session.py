@@ -85,8 +85,8 @@ class AlchemistSession:
 
         What the call leaves out (``address`` None; ``port`` None or 0, as in the seed's cell) comes from the
         connection file (``connection_file``, else ``$ALCHEMIST_CONNECTION_FILE``, else
-        ``~/.alchemist/connection``) when there is one, else 127.0.0.1 and 24960. With no arguments the
-        connection file must exist.
+        ``~/.alchemist/connection``) when there is one, else 127.0.0.1 and 24960. With no arguments, or with a
+        ``connection_file`` named, the file must exist.
 
         Returns:
             True once connected, as the seed's call.
@@ -396,12 +396,14 @@ class AlchemistSession:
 
 
 def _resolve_address(address, port, connection_file):
+    """The address and port to connect to (see connect_to_alchemist): only the default connection file may
+    be missing, and only when the call names what it would have given."""
     if address is not None and port:
         return address, int(port)
     try:
         found = ConnectionFile.read(connection_file)
     except FileNotFoundError:
-        if address is None and not port:
+        if connection_file is not None or (address is None and not port):
             raise
         found = ConnectionFile(DEFAULT_HOST, DEFAULT_PORT)
     return (address if address is not None else found.host), (int(port) if port else found.port)

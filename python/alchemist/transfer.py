@@ -12,7 +12,6 @@ import collections
 import threading
 from collections import namedtuple
 
-import numpy as np
 
 from . import header as _header
 from .codes import Command, ErrorCode

@@ -95,6 +95,22 @@ def test_connection_file_rules(tmp_path, monkeypatch):
         ConnectionFile.read(tmp_path / "c4")
 
 
+def test_what_a_connect_call_leaves_out_comes_from_the_connection_file(tmp_path, monkeypatch):
+    from alchemist.session import _resolve_address
+
+    monkeypatch.setenv("ALCHEMIST_CONNECTION_FILE", str(tmp_path / "none"))
+    assert _resolve_address("10.1.2.3", 0, None) == ("10.1.2.3", 24960)
+    assert _resolve_address(None, 555, None) == ("127.0.0.1", 555)
+    assert _resolve_address("h", 9, tmp_path / "none") == ("h", 9)   # nothing left out: no file read
+    with pytest.raises(FileNotFoundError):
+        _resolve_address("h", 0, tmp_path / "none")   # a file named by the caller must be there
+    ConnectionFile("filehost", 4242).write(tmp_path / "c")
+    monkeypatch.setenv("ALCHEMIST_CONNECTION_FILE", str(tmp_path / "c"))
+    assert _resolve_address(None, None, None) == ("filehost", 4242)
+    assert _resolve_address("0.0.0.0", 0, None) == ("0.0.0.0", 4242)
+    assert _resolve_address(None, 77, None) == ("filehost", 77)
+
+
 def test_the_server_written_connection_file_reads_as_in_java(server):
     text = server.connection_file.read_text()
     assert text == "host=%s\nport=%d\n" % (server.host, server.port)
