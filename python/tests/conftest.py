@@ -73,7 +73,10 @@ class Server:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 90
-        while not self.connection_file.exists():
+        # The connection file appears as soon as the driver accepts clients, a moment before the server has
+        # finished starting; a SHUT_DOWN in that moment is lost (AlchemistServer.close() meets a null
+        # driverProcess). The launcher prints its "listening" line once start() has returned.
+        while not self.connection_file.exists() or "Alchemist listening on" not in self.log:
             if self.process.poll() is not None:
                 raise RuntimeError("the server exited with %d:\n%s" % (self.process.returncode, self.log))
             if time.monotonic() > deadline:

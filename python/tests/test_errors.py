@@ -209,11 +209,14 @@ def test_a_source_that_fails_midway_frees_the_matrix_and_the_session_goes_on(ser
     send = alchemist.session.send_matrix
     monkeypatch.setattr(alchemist.session, "send_matrix", lambda layout, *a: started.append(layout) or send(layout, *a))
     blocks = []
+    lock = threading.Lock()   # the workers' streams read blocks from two threads
     read = ArraySource.block
 
     def failing(self, *where):
-        blocks.append(where)
-        if len(blocks) == 5:
+        with lock:
+            blocks.append(where)
+            count = len(blocks)
+        if count == 5:
             raise OSError("the disk went away")
         return read(self, *where)
 

@@ -9,6 +9,7 @@ verbose session's output is checked against the Java printer on the very frames 
 import math
 import struct
 import subprocess
+import threading
 
 import numpy as np
 import pytest
@@ -170,11 +171,13 @@ def test_a_verbose_session_prints_what_the_java_printer_prints_for_its_messages(
                                                                                 monkeypatch):
     """The session's stdout, message by message, is the Java printer's output for the frames it exchanged."""
     frames = []
+    lock = threading.Lock()   # streams to the two workers trace from two threads: keep frames in print order
     original = Tracer.message
 
     def record(self, head, body):
-        frames.append(head.pack() + bytes(body))
-        original(self, head, body)
+        with lock:
+            frames.append(head.pack() + bytes(body))
+            original(self, head, body)
 
     monkeypatch.setattr(Tracer, "message", record)
     als.verbose = True
