@@ -2,8 +2,9 @@
 # how to build the project. Everything it needs on a fresh Debian machine is listed here.
 
 ALCHEMIST_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# Debian packages the tests and the demo need (apt-get installs them when run as root).
-ALCHEMIST_DEBS=(maven libopenblas0-pthread openmpi-bin libopenmpi-dev)
+# Debian packages the tests and the demo need (apt-get installs them when run as root); the Python client
+# and its tests run on Debian's python3 with these numpy, h5py and pytest.
+ALCHEMIST_DEBS=(maven libopenblas0-pthread openmpi-bin libopenmpi-dev python3-numpy python3-h5py python3-pytest)
 
 die() { echo "alchemist: $*" >&2; exit 1; }
 
