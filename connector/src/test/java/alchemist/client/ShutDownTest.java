@@ -2,6 +2,7 @@ package alchemist.client;
 
 import static alchemist.client.Checks.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
@@ -12,12 +13,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** SHUT_DOWN is ERROR 14 unless the server allows it; then the reply is SHORT 1 and the server stops. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -59,6 +63,33 @@ class ShutDownTest {
                 Checks.awaitTrue("worker " + w.id() + "'s port refusing connections", Duration.ofSeconds(5),
                         () -> refuses(w.address(), w.port()));
             }
+        }
+    }
+
+    /**
+     * The launcher (its own JVM) exits with status 0 after a SHUT_DOWN sent the moment its connection file
+     * appears, as clients that wait for the file do: the file is written last, once the server has started,
+     * and a SHUT_DOWN that still comes early waits for the end of the start.
+     */
+    @Test
+    void aShutDownSentTheMomentTheConnectionFileAppearsStopsTheLauncher(@TempDir Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path file = dir.resolve("connection");
+        Process server = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "alchemist.server.AlchemistServerMain", "--workers", "2", "--port", "0", "--worker-port-base", "0",
+                "--connection-file", file.toString(), "--allow-shutdown"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        try {
+            Checks.awaitTrue("the connection file", Duration.ofSeconds(30), () -> Files.exists(file));
+            try (AlchemistSession s = new AlchemistSession()) {
+                s.connect(file);
+                s.shutDownServer();
+            }
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the launcher stops after SHUT_DOWN:\n"
+                    + Files.readString(dir.resolve("server.log")));
+            assertEquals(0, server.exitValue());
+        } finally {
+            server.destroyForcibly();
         }
     }
 

@@ -30,6 +30,7 @@ public final class AlchemistServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<Worker> workers = new ArrayList<>();
     private final DriverProcess driverProcess;
+    private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
@@ -45,7 +46,28 @@ public final class AlchemistServer implements AutoCloseable {
             loop.start();
         }
         driverProcess = DriverProcess.start(config, fabric.communicator(0), group,
-                config.allowShutdown() ? this::close : null);
+                config.allowShutdown() ? this::closeOnceStarted : null);
+        started.countDown();
+    }
+
+    /**
+     * A client's SHUT_DOWN (run on a thread of its own) may come as soon as the driver accepts clients,
+     * before this server's constructor has finished; it waits for the end of it.
+     */
+    private void closeOnceStarted() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                started.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** @return a builder with embedded defaults: loopback, ephemeral ports, 64 MiB messages */

@@ -34,14 +34,15 @@ public final class DriverProcess implements AutoCloseable {
         this.driver = new Driver(control, workers, config.libraryDir(), shutDown);
         this.server = MessageServer.bind(group, config.bindHost(), config.driverPort(), config.maxMessageBytes(),
                 () -> new DriverHandler(driver));
-        if (config.connectionFile() != null) {
-            new ConnectionFile(config.advertisedHost(), server.port()).write(config.connectionFile());
-        }
         LOG.info("Alchemist driver listens on {}:{} with {} workers", config.advertisedHost(), server.port(), workers.size());
         if (NativeLinalg.isNative()) {
             LOG.info("tasks run on {}", NativeLinalg.describe());
         } else {
             LOG.warn("tasks run on {}: not native, about 20x slower (install libopenblas0-pthread)", NativeLinalg.describe());
+        }
+        // Last: clients that wait for the file may act at once (even SHUT_DOWN).
+        if (config.connectionFile() != null) {
+            new ConnectionFile(config.advertisedHost(), server.port()).write(config.connectionFile());
         }
     }
 
