@@ -1,6 +1,7 @@
 package alchemist.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -74,6 +75,7 @@ final class Checks {
         try (AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             List<Integer> free = als.listInactiveWorkers().stream().map(WorkerInfo::id).toList();
+            assertFalse(free.isEmpty(), "no free worker to check");
             for (int keep : free) {
                 for (WorkerInfo w : als.requestWorkers(free.size())) {
                     if (w.id() != keep) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import alchemist.client.AlchemistSession;
 import alchemist.server.AlchemistServer;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -17,9 +17,10 @@ import java.util.function.Consumer;
  * <p>An embedded server is started for each test. An MPI job takes seconds to start, so tests that can share
  * one share it: {@link #start(int)} gives every test the same job per worker count (each test's sessions are
  * its own, and a test must give every worker back by the time it closes the server). At most
- * {@value #LIVE_SHARED_JOBS} shared jobs run at once, since idle ranks still poll; the least recently used
- * goes first. {@link #startDedicated} is for tests that stop the server, need one no client has used, or
- * need other options.
+ * {@value #LIVE_SHARED_JOBS} shared jobs run at once, since idle ranks still poll (about 2% of a core each);
+ * the one with the most workers goes first, as it costs most to keep and few tests need it. A test uses
+ * one shared job at a time. {@link #startDedicated} is for tests that stop the server, need one no client
+ * has used, or need other options.
  */
 public final class TestServers {
     /** The backends a test server can run on. */
@@ -39,8 +40,8 @@ public final class TestServers {
 
     private static final int LIVE_SHARED_JOBS = 3;
     private static final Duration RELEASE_LIMIT = Duration.ofSeconds(5);
-    /** Shared MPI jobs by worker count, least recently used first. */
-    private static final Map<Integer, MpiJob> SHARED = new LinkedHashMap<>(16, 0.75f, true);
+    /** Shared MPI jobs by worker count. */
+    private static final Map<Integer, MpiJob> SHARED = new HashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(TestServers::stopSharedJobs, "stop-shared-mpi-jobs"));
@@ -79,9 +80,8 @@ public final class TestServers {
         }
         if (job == null) {
             MpiJob.mpirun(); // skip or fail before stopping anything
-            for (Iterator<MpiJob> it = SHARED.values().iterator(); SHARED.size() >= LIVE_SHARED_JOBS; ) {
-                it.next().close();
-                it.remove();
+            while (SHARED.size() >= LIVE_SHARED_JOBS) {
+                discard(SHARED.get(Collections.max(SHARED.keySet()))); // the one with the most workers
             }
             job = MpiJob.start(options);
             SHARED.put(options.workers(), job);
