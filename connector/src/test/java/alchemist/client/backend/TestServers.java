@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * <p>An embedded server is started for each test. An MPI job takes seconds to start, so tests that can share
  * one share it: {@link #start(int)} gives every test the same job per worker count (each test's sessions are
  * its own, and a test must give every worker back by the time it closes the server). At most
- * {@value #LIVE_SHARED_JOBS} shared jobs run at once, since idle ranks still poll (about 2% of a core each);
+ * {@value #LIVE_SHARED_JOBS} shared jobs run at once, since idle ranks still poll (2 to 3% of a core each);
  * the one with the most workers goes first, as it costs most to keep and few tests need it. A test uses
  * one shared job at a time. {@link #startDedicated} is for tests that stop the server, need one no client
  * has used, or need other options.
