@@ -2,7 +2,6 @@ package alchemist.allib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import alchemist.server.worker.InProcessTaskRunner;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +19,7 @@ class GramTaskTest {
                 row[j] = rnd.nextGaussian();
             }
         }
-        double[][] g = InProcessTaskRunner.run(new GramTask(), workers, (Object) a).matrix("G");
+        double[][] g = Tasks.run(new GramTask(), workers, (Object) a).matrix("G");
         for (int i = 0; i < 13; i++) {
             for (int j = 0; j < 13; j++) {
                 double want = 0;

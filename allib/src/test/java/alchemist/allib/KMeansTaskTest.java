@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,7 +64,7 @@ class KMeansTaskTest {
     void recoversBlobs(String init, int workers) {
         Blobs blobs = Blobs.make(11);
         int k = blobs.means().length;
-        InProcessTaskRunner.Result result = InProcessTaskRunner.run(new KMeansTask(), workers, blobs.a(), k, 100, 7L, init);
+        InProcessTaskRunner.Result result = Tasks.run(new KMeansTask(), workers, blobs.a(), k, 100, 7L, init);
         double[][] centers = result.matrix("centers");
         int[] assigned = labels(result.matrix("assignments"));
         checkConsistent(blobs.a(), result);
@@ -93,10 +94,10 @@ class KMeansTaskTest {
     @ValueSource(strings = {"k-means||", "k-means++"})
     void sameResultOnAnyNumberOfWorkers(String init) {
         double[][] a = TestMatrices.gaussian(301, 4, new Random(5));
-        InProcessTaskRunner.Result one = InProcessTaskRunner.run(new KMeansTask(), 1, a, 7, 200, 123L, init);
+        InProcessTaskRunner.Result one = Tasks.run(new KMeansTask(), 1, a, 7, 200, 123L, init);
         checkConsistent(a, one);
         for (int workers = 2; workers <= 3; workers++) {
-            InProcessTaskRunner.Result other = InProcessTaskRunner.run(new KMeansTask(), workers, a, 7, 200, 123L, init);
+            InProcessTaskRunner.Result other = Tasks.run(new KMeansTask(), workers, a, 7, 200, 123L, init);
             checkConsistent(a, other);
             double[][] c1 = one.matrix("centers");
             double[][] c2 = other.matrix("centers");
@@ -108,8 +109,8 @@ class KMeansTaskTest {
             assertEquals(one.scalar("iterations"), other.scalar("iterations"));
         }
         // Another seed gives another seeding (the seed is used at all).
-        InProcessTaskRunner.Result reseeded = InProcessTaskRunner.run(new KMeansTask(), 2, a, 7, 0, 124L, init);
-        InProcessTaskRunner.Result seeded = InProcessTaskRunner.run(new KMeansTask(), 2, a, 7, 0, 123L, init);
+        InProcessTaskRunner.Result reseeded = Tasks.run(new KMeansTask(), 2, a, 7, 0, 124L, init);
+        InProcessTaskRunner.Result seeded = Tasks.run(new KMeansTask(), 2, a, 7, 0, 123L, init);
         assertNotEquals(Arrays.deepToString(seeded.matrix("centers")), Arrays.deepToString(reseeded.matrix("centers")));
     }
 
@@ -117,7 +118,7 @@ class KMeansTaskTest {
     @ValueSource(strings = {"k-means||", "k-means++"})
     void zeroIterationsReturnsTheSeeding(String init) {
         double[][] a = TestMatrices.gaussian(50, 3, new Random(8));
-        InProcessTaskRunner.Result result = InProcessTaskRunner.run(new KMeansTask(), 3, a, 4, 0, 1L, init);
+        InProcessTaskRunner.Result result = Tasks.run(new KMeansTask(), 3, a, 4, 0, 1L, init);
         assertEquals(0, result.scalar("iterations"));
         checkConsistent(a, result);
         if (init.equals(KMeansTask.PLUS_PLUS)) {
@@ -131,7 +132,7 @@ class KMeansTaskTest {
     @CsvSource({"k-means||, 1", "k-means||, 3", "k-means++, 2", "k-means++, 3"})
     void asManyClustersAsRows(String init, int workers) {
         double[][] a = TestMatrices.gaussian(9, 2, new Random(9));
-        InProcessTaskRunner.Result result = InProcessTaskRunner.run(new KMeansTask(), workers, a, 9, 100, 3L, init);
+        InProcessTaskRunner.Result result = Tasks.run(new KMeansTask(), workers, a, 9, 100, 3L, init);
         checkConsistent(a, result);
         assertEquals(0.0, (Double) result.scalar("cost"), 1e-24);
         assertEquals(9, Arrays.stream(labels(result.matrix("assignments"))).distinct().count());
@@ -141,7 +142,7 @@ class KMeansTaskTest {
     @ValueSource(strings = {"k-means||", "k-means++"})
     void fewerDistinctRowsThanClusters(String init) {
         double[][] a = {{0}, {0}, {5}, {10}, {10}, {10}};
-        InProcessTaskRunner.Result result = InProcessTaskRunner.run(new KMeansTask(), 3, a, 4, 10, 2L, init);
+        InProcessTaskRunner.Result result = Tasks.run(new KMeansTask(), 3, a, 4, 10, 2L, init);
         checkConsistent(a, result);
         assertEquals(0.0, (Double) result.scalar("cost"));
         List<Double> centers = Arrays.stream(result.matrix("centers")).map(c -> c[0]).toList();
@@ -151,6 +152,7 @@ class KMeansTaskTest {
     /** Lloyd from given centers, one far from every row: its empty cluster moves to the farthest row. */
     @ParameterizedTest(name = "{0} workers")
     @ValueSource(ints = {1, 2, 3})
+    @Tag("embedded-only") // LloydFrom is a test task, not in the allib jar a server loads
     void emptyClusterMovesToTheFarthestRow(int workers) {
         double[][] a = {{0}, {1}, {2}, {3}, {100}, {101}};
         double[][] seeds = {{0}, {1}, {1000}};
@@ -198,23 +200,23 @@ class KMeansTaskTest {
         KMeansTask task = new KMeansTask();
         for (int workers = 1; workers <= 3; workers++) {
             int w = workers;
-            TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(task, w, a, 0));
-            AlchemistException e = TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(task, w, a, 11));
+            TestMatrices.assertBadArguments(() -> Tasks.run(task, w, a, 0));
+            AlchemistException e = TestMatrices.assertBadArguments(() -> Tasks.run(task, w, a, 11));
             assertTrue(e.getMessage().contains("k = 11"), e.getMessage());
-            TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(task, w, a, -1));
+            TestMatrices.assertBadArguments(() -> Tasks.run(task, w, a, -1));
         }
-        TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(task, 2, a, 2, -1));
-        TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(task, 2, a, 2, 10, 1L, "random"));
-        TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(task, 2, a, 2, 10, 1L, KMeansTask.PARALLEL, -1.0));
+        TestMatrices.assertBadArguments(() -> Tasks.run(task, 2, a, 2, -1));
+        TestMatrices.assertBadArguments(() -> Tasks.run(task, 2, a, 2, 10, 1L, "random"));
+        TestMatrices.assertBadArguments(() -> Tasks.run(task, 2, a, 2, 10, 1L, KMeansTask.PARALLEL, -1.0));
         double[][] withNaN = TestMatrices.gaussian(10, 2, new Random(10));
         withNaN[7][1] = Double.NaN;
-        TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(task, 3, withNaN, 2));
+        TestMatrices.assertBadArguments(() -> Tasks.run(task, 3, withNaN, 2));
     }
 
     @Test
     void defaultsApply() {
         Blobs blobs = Blobs.make(12);
-        InProcessTaskRunner.Result result = InProcessTaskRunner.run(new KMeansTask(), 2, blobs.a(), 5);
+        InProcessTaskRunner.Result result = Tasks.run(new KMeansTask(), 2, blobs.a(), 5);
         checkConsistent(blobs.a(), result);
         int iterations = (Integer) result.scalar("iterations");
         assertTrue(iterations >= 1 && iterations <= 100, "iterations " + iterations);

@@ -39,7 +39,7 @@ class LeastSquaresTaskTest {
         double[][] a = condition == 0 ? TestMatrices.gaussian(m, n, rnd) : TestMatrices.withCondition(m, n, condition, rnd);
         double[][] b = consistent ? TestMatrices.multiply(a, TestMatrices.gaussian(n, q, rnd)) : TestMatrices.gaussian(m, q, rnd);
 
-        InProcessTaskRunner.Result result = InProcessTaskRunner.run(new LeastSquaresTask(), workers, a, b);
+        InProcessTaskRunner.Result result = Tasks.run(new LeastSquaresTask(), workers, a, b);
         double[][] x = result.matrix("x");
         double residualNorm = (Double) result.scalar("residual_norm");
         assertEquals(n, x.length);
@@ -68,7 +68,7 @@ class LeastSquaresTaskTest {
         for (int workers = 1; workers <= 3; workers++) {
             int w = workers;
             AlchemistException e = TestMatrices.assertBadArguments(
-                    () -> InProcessTaskRunner.run(new LeastSquaresTask(), w, a, b));
+                    () -> Tasks.run(new LeastSquaresTask(), w, a, b));
             assertTrue(e.getMessage().contains("30 x 4") && e.getMessage().contains("29 x 1"), e.getMessage());
         }
     }
@@ -78,7 +78,7 @@ class LeastSquaresTaskTest {
         Random rnd = new Random(4);
         double[][] a = TestMatrices.gaussian(3, 4, rnd);
         double[][] b = TestMatrices.gaussian(3, 1, rnd);
-        TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(new LeastSquaresTask(), 2, a, b));
+        TestMatrices.assertBadArguments(() -> Tasks.run(new LeastSquaresTask(), 2, a, b));
     }
 
     @Test
@@ -90,7 +90,7 @@ class LeastSquaresTaskTest {
         }
         double[][] b = TestMatrices.gaussian(20, 1, rnd);
         AlchemistException e = TestMatrices.assertBadArguments(
-                () -> InProcessTaskRunner.run(new LeastSquaresTask(), 3, a, b));
+                () -> Tasks.run(new LeastSquaresTask(), 3, a, b));
         assertTrue(e.getMessage().contains("rank deficient"), e.getMessage());
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import alchemist.protocol.AlchemistException;
-import alchemist.server.worker.InProcessTaskRunner;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +26,7 @@ class MatmulTaskTest {
         Random rnd = new Random(31L * m + n + p + workers);
         double[][] a = TestMatrices.gaussian(m, n, rnd);
         double[][] b = TestMatrices.gaussian(n, p, rnd);
-        double[][] c = InProcessTaskRunner.run(new MatmulTask(), workers, a, b).matrix("C");
+        double[][] c = Tasks.run(new MatmulTask(), workers, a, b).matrix("C");
         double[][] want = TestMatrices.multiply(a, b);
         assertEquals(m, c.length);
         assertEquals(p, c[0].length);
@@ -50,7 +49,7 @@ class MatmulTaskTest {
         double[][] b = TestMatrices.gaussian(5, 3, rnd);
         for (int workers = 1; workers <= 3; workers++) {
             int w = workers;
-            AlchemistException e = TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(new MatmulTask(), w, a, b));
+            AlchemistException e = TestMatrices.assertBadArguments(() -> Tasks.run(new MatmulTask(), w, a, b));
             assertTrue(e.getMessage().contains("20 x 4") && e.getMessage().contains("5 x 3"), e.getMessage());
         }
     }

@@ -57,7 +57,7 @@ class PcaTaskTest {
             total += s * s / (m - 1);
         }
 
-        InProcessTaskRunner.Result r = InProcessTaskRunner.run(TASK, workers, a, k);
+        InProcessTaskRunner.Result r = Tasks.run(TASK, workers, a, k);
         double[][] components = r.matrix("components");
         double[] variance = SvdReference.column(r.matrix("explained_variance"));
         double[] ratio = SvdReference.column(r.matrix("explained_variance_ratio"));
@@ -113,7 +113,7 @@ class PcaTaskTest {
     void allComponents(int workers) {
         double[][] a = data(300, 10, 1, 22);
         assertPca(a, 10, workers, 1e-9);
-        double[][] ratio = InProcessTaskRunner.run(TASK, workers, a, 10).matrix("explained_variance_ratio");
+        double[][] ratio = Tasks.run(TASK, workers, a, 10).matrix("explained_variance_ratio");
         double sum = 0;
         for (double[] r : ratio) {
             sum += r[0];
@@ -143,9 +143,9 @@ class PcaTaskTest {
     @Test
     void badArgumentsGetError11() {
         double[][] a = data(20, 6, 0, 1);
-        TruncatedSvdTaskTest.assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 0));
-        TruncatedSvdTaskTest.assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 7));
-        TruncatedSvdTaskTest.assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, "2"));
-        TruncatedSvdTaskTest.assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, (Object) new double[][] {{1, 2}}, 1));
+        TruncatedSvdTaskTest.assertBadArguments(() -> Tasks.run(TASK, 2, a, 0));
+        TruncatedSvdTaskTest.assertBadArguments(() -> Tasks.run(TASK, 2, a, 7));
+        TruncatedSvdTaskTest.assertBadArguments(() -> Tasks.run(TASK, 2, a, "2"));
+        TruncatedSvdTaskTest.assertBadArguments(() -> Tasks.run(TASK, 2, (Object) new double[][] {{1, 2}}, 1));
     }
 }

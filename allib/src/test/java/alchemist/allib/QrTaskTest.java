@@ -37,7 +37,7 @@ class QrTaskTest {
     void factorsA(int workers, int m, int n, double condition, double rTolerance) {
         Random rnd = new Random(1000L * m + 10L * n + workers);
         double[][] a = condition == 0 ? TestMatrices.gaussian(m, n, rnd) : TestMatrices.withCondition(m, n, condition, rnd);
-        InProcessTaskRunner.Result result = InProcessTaskRunner.run(new QrTask(), workers, (Object) a);
+        InProcessTaskRunner.Result result = Tasks.run(new QrTask(), workers, (Object) a);
         double[][] q = result.matrix("Q");
         double[][] r = result.matrix("R");
         assertEquals(m, q.length);
@@ -77,7 +77,7 @@ class QrTaskTest {
         double[][] a = TestMatrices.gaussian(4, 5, new Random(2));
         for (int workers = 1; workers <= 3; workers++) {
             int w = workers;
-            AlchemistException e = TestMatrices.assertBadArguments(() -> InProcessTaskRunner.run(new QrTask(), w, (Object) a));
+            AlchemistException e = TestMatrices.assertBadArguments(() -> Tasks.run(new QrTask(), w, (Object) a));
             assertTrue(e.getMessage().contains("4 x 5"), e.getMessage());
         }
     }

@@ -25,7 +25,7 @@ class TruncatedSvdTaskTest {
     }
 
     static Outcome run(double[][] a, int k, int method, int workers) {
-        InProcessTaskRunner.Result r = InProcessTaskRunner.run(TASK, workers, a, k, (byte) method);
+        InProcessTaskRunner.Result r = Tasks.run(TASK, workers, a, k, (byte) method);
         double[][] u = r.matrix("U");
         double[][] s = r.matrix("S");
         double[][] v = r.matrix("V");
@@ -245,19 +245,19 @@ class TruncatedSvdTaskTest {
     @Test
     void badArgumentsGetError11() {
         double[][] a = SvdReference.gaussian(20, 6, 1);
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 0));
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 7));
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, -1));
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 3, (byte) 3));
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 3, (byte) -1));
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, "3"));
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, a, 3.0));
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, (Object) a));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, 0));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, 7));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, -1));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, 3, (byte) 3));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, 3, (byte) -1));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, "3"));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, 3.0));
+        assertBadArguments(() -> Tasks.run(TASK, 2, (Object) a));
         // k = min(m, n) is fine, for a wide matrix too.
-        assertEquals(6, InProcessTaskRunner.run(TASK, 2, a, 6).matrix("S").length);
+        assertEquals(6, Tasks.run(TASK, 2, a, 6).matrix("S").length);
         double[][] wide = SvdReference.gaussian(4, 9, 2);
-        assertEquals(4, InProcessTaskRunner.run(TASK, 2, wide, 4, (byte) 2).matrix("S").length);
-        assertBadArguments(() -> InProcessTaskRunner.run(TASK, 2, wide, 5));
+        assertEquals(4, Tasks.run(TASK, 2, wide, 4, (byte) 2).matrix("S").length);
+        assertBadArguments(() -> Tasks.run(TASK, 2, wide, 5));
     }
 
     static void assertBadArguments(org.junit.jupiter.api.function.Executable run) {

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MatrixLayout;
 import alchemist.protocol.MessageWriter;
-import alchemist.server.AlchemistServer;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -58,13 +59,13 @@ class BlockBoundsTest {
                 Arguments.of("a good block, then one outside", ErrorCode.BAD_BLOCK_BOUNDS, "block rows 9..9",
                         blocks(b -> block(block(b, 0, 1, 0, 3), 9, 9, 0, 3))),
                 Arguments.of("fewer values than the bounds hold", ErrorCode.INCONSISTENT_DATATYPES,
-                        "block 1 (rows 0..1, cols 0..3) of matrix 1 holds 8 values, but fewer follow its bounds",
+                        "block 1 (rows 0..1, cols 0..3) of matrix %d holds 8 values, but fewer follow its bounds",
                         blocks(b -> b.putBounds(0, 1, 0, 3).putDoubles(new double[7], 0, 7))),
                 Arguments.of("more values than the bounds hold", ErrorCode.INCONSISTENT_DATATYPES,
-                        "block 1 (rows 0..1, cols 0..3) of matrix 1 holds 8 values, but more follow its bounds",
+                        "block 1 (rows 0..1, cols 0..3) of matrix %d holds 8 values, but more follow its bounds",
                         blocks(b -> b.putBounds(0, 1, 0, 3).putDoubles(new double[9], 0, 9))),
                 Arguments.of("a good block, then one short of values", ErrorCode.INCONSISTENT_DATATYPES,
-                        "block 2 (rows 2..2, cols 0..3) of matrix 1 holds 4 values, but fewer follow its bounds",
+                        "block 2 (rows 2..2, cols 0..3) of matrix %d holds 4 values, but fewer follow its bounds",
                         blocks(b -> block(b, 0, 1, 0, 3).putBounds(2, 2, 0, 3).putDouble(-1))),
                 Arguments.of("bounds cut short", ErrorCode.INCONSISTENT_DATATYPES, "expected LONG",
                         blocks(b -> b.putLong(0).putLong(0).putLong(0))));
@@ -89,7 +90,8 @@ class BlockBoundsTest {
     void badBlockSentIsRefusedAndStoresNothing(String what, ErrorCode code, String says, Consumer<MessageWriter> blocks) {
         try (Fixture f = new Fixture()) {
             AlchemistException e = assertError(code, () -> f.send(f.top, blocks));
-            assertTrue(e.detail().contains(says), () -> "the error should say '" + says + "': " + e.detail());
+            String said = says.formatted(f.matrixId);
+            assertTrue(e.detail().contains(said), () -> "the error should say '" + said + "': " + e.detail());
             f.assertMatrixUnchanged(); // also shows the data connection still serves
             Checks.assertRoundTrip(f.b, 1);
         }
@@ -136,7 +138,7 @@ class BlockBoundsTest {
 
     /** A server of 4 workers; session A (raw) holds workers 1 and 2 and a filled matrix; session B holds 3 and 4. */
     private static final class Fixture implements AutoCloseable {
-        final AlchemistServer server = AlchemistServer.embedded(4);
+        final TestServer server = TestServers.start(4);
         final double[] expected = new double[ROWS * COLS];
         RawSession a;
         AlchemistSession b;

@@ -5,12 +5,13 @@ import static alchemist.client.Checks.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MatrixLayout;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,7 +36,7 @@ class ConcurrentSessionsTest {
     void fourConcurrentSessionsEachGetTheirOwnMatrixAndSeeOnlyTheirOwn() throws Exception {
         List<AlchemistSession> sessions = new ArrayList<>();
         ExecutorService threads = Executors.newFixedThreadPool(SESSIONS);
-        try (AlchemistServer server = AlchemistServer.embedded(2 * SESSIONS)) {
+        try (TestServer server = TestServers.start(2 * SESSIONS)) {
             try {
                 double[][][] matrices = new double[SESSIONS][][];
                 for (int i = 0; i < SESSIONS; i++) {
@@ -44,7 +45,7 @@ class ConcurrentSessionsTest {
                 }
                 List<MatrixHandle> handles = sendAndFetchConcurrently(server, sessions, matrices, threads);
                 assertEachHoldsTwoWorkersOfItsOwn(sessions);
-                assertEquals(SESSIONS, server.driver().matrixCount());
+                server.ifEmbedded(embedded -> assertEquals(SESSIONS, embedded.driver().matrixCount()));
                 assertNoneReachesAnothersMatrix(sessions, handles);
                 for (int i = 0; i < SESSIONS; i++) {
                     Matrices.assertBlockEquals(matrices[i], 0, 0, sessions.get(i).getArray(handles.get(i)));
@@ -59,7 +60,7 @@ class ConcurrentSessionsTest {
     }
 
     /** Each session, on its own thread, connects, takes two workers, sends its matrix and fetches it back. */
-    private static List<MatrixHandle> sendAndFetchConcurrently(AlchemistServer server, List<AlchemistSession> sessions,
+    private static List<MatrixHandle> sendAndFetchConcurrently(TestServer server, List<AlchemistSession> sessions,
             double[][][] matrices, ExecutorService threads) throws Exception {
         CyclicBarrier start = new CyclicBarrier(SESSIONS);
         List<Future<MatrixHandle>> sent = new ArrayList<>();
@@ -123,7 +124,7 @@ class ConcurrentSessionsTest {
      * Another session's IDs and token do not open session A's workers, and that session's own workers do
      * not serve A's matrix.
      */
-    private static void assertDataPathRefusesAnotherSession(AlchemistServer server, List<AlchemistSession> sessions,
+    private static void assertDataPathRefusesAnotherSession(TestServer server, List<AlchemistSession> sessions,
             MatrixHandle aMatrix) {
         AlchemistSession a = sessions.get(0);
         WorkerInfo aWorker = a.workers().list().get(0);

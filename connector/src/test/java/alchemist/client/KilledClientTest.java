@@ -3,8 +3,8 @@ package alchemist.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import alchemist.server.AlchemistServer;
-import alchemist.server.worker.Worker;
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,7 +34,7 @@ class KilledClientTest {
 
     @Test
     void killedClientMidSendFreesItsWorkersForTheNextClient() throws Exception {
-        try (AlchemistServer server = AlchemistServer.embedded(WORKERS);
+        try (TestServer server = TestServers.start(WORKERS);
                 AlchemistSession observer = new AlchemistSession()) {
             observer.connect(server.host(), server.port());
             Path stderr = dir.resolve("sending-client.err");
@@ -43,7 +43,7 @@ class KilledClientTest {
                 assertTrue(awaitLine(client, SendingClient.SENDING), () -> "the client never started sending: " + log(stderr));
                 assertTrue(client.isAlive(), "the client finished before it could be killed: " + log(stderr));
                 assertEquals(0, observer.listInactiveWorkers().size(), "the client holds every worker");
-                assertEquals(1, server.driver().matrixCount());
+                server.ifEmbedded(embedded -> assertEquals(1, embedded.driver().matrixCount()));
             } finally {
                 client.destroyForcibly();
             }
@@ -51,15 +51,14 @@ class KilledClientTest {
 
             Checks.awaitTrue("every worker free after the kill", Duration.ofSeconds(5),
                     () -> observer.listInactiveWorkers().size() == WORKERS);
-            assertEquals(0, server.driver().matrixCount());
-            Checks.awaitTrue("the killed client's session gone", Duration.ofSeconds(5),
-                    () -> server.driver().sessionCount() == 1); // removed just after its workers are freed
-            for (Worker w : server.workers()) {
-                assertEquals(0, w.store().size(), "matrices left on worker " + w.id());
-                assertEquals(0, w.store().usedBytes(), "bytes left reserved on worker " + w.id());
-            }
-            Checks.awaitTrue("the killed client's data connections closed", Duration.ofSeconds(5),
-                    () -> server.workers().stream().allMatch(w -> w.dataConnections() == 0));
+            Checks.assertFreeWorkersHoldNoMatrices(server);
+            server.ifEmbedded(embedded -> {
+                assertEquals(0, embedded.driver().matrixCount());
+                Checks.awaitTrue("the killed client's session gone", Duration.ofSeconds(5),
+                        () -> embedded.driver().sessionCount() == 1); // removed just after its workers are freed
+                Checks.awaitTrue("the killed client's data connections closed", Duration.ofSeconds(5),
+                        () -> embedded.workers().stream().allMatch(w -> w.dataConnections() == 0));
+            });
 
             assertEquals(WORKERS, observer.requestWorkers(WORKERS).size());
             Checks.assertRoundTrip(observer, 3);
@@ -67,7 +66,7 @@ class KilledClientTest {
     }
 
     /** Starts {@link SendingClient} with this JVM's java and class path. */
-    private static Process start(AlchemistServer server, Path stderr) throws IOException {
+    private static Process start(TestServer server, Path stderr) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new ProcessBuilder(List.of(java, "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",

@@ -4,20 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MessageFrameDecoder;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Malformed messages on a raw socket, to the driver and to a worker, before and after the handshake: an
@@ -74,7 +75,7 @@ class MalformedFrameTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
     void malformedMessageGetsAnErrorThenTheConnectionIsClosed(Target target, Malformed m) {
-        try (AlchemistServer server = AlchemistServer.embedded(3);
+        try (TestServer server = TestServers.start(3);
                 AlchemistSession other = new AlchemistSession();
                 RawSession owner = RawSession.open(server)) {
             other.connect(server.host(), server.port());
@@ -106,8 +107,8 @@ class MalformedFrameTest {
             }
 
             if (target == Target.DRIVER_AFTER_HANDSHAKE) {
-                Checks.awaitTrue("the closed connection's session ending", Duration.ofSeconds(5),
-                        () -> server.driver().sessionCount() == 2);
+                server.ifEmbedded(embedded -> Checks.awaitTrue("the closed connection's session ending",
+                        Duration.ofSeconds(5), () -> embedded.driver().sessionCount() == 2));
             }
             Matrices.assertBlockEquals(kept, 0, 0, other.getArray(h));
             Checks.assertRoundTrip(other, 10);

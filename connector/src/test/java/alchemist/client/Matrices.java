@@ -33,4 +33,24 @@ public final class Matrices {
             }
         }
     }
+
+    /** The shape of a matrix the server must refuse: reading its rows fails the test. */
+    static RowSource unreadable(long rows, int cols) {
+        return new RowSource() {
+            @Override
+            public long numRows() {
+                return rows;
+            }
+
+            @Override
+            public int numCols() {
+                return cols;
+            }
+
+            @Override
+            public void readRows(long firstRow, int count, double[] dst) {
+                throw new AssertionError("a matrix the server refused must not be sent");
+            }
+        };
+    }
 }

@@ -1,5 +1,6 @@
 package alchemist.client;
 
+import alchemist.client.backend.TestServer;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
@@ -7,7 +8,6 @@ import alchemist.protocol.ErrorCode;
 import alchemist.protocol.Handshake;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +29,7 @@ final class RawSession implements AutoCloseable {
     }
 
     /** Connects to the server's driver and shakes hands. */
-    static RawSession open(AlchemistServer server) {
+    static RawSession open(TestServer server) {
         ClientConnection c = ClientConnection.open(server.host(), server.port(), "driver", MAX_REPLY, null);
         try {
             c.call(Command.HANDSHAKE, w -> w.putByte(Handshake.LANGUAGE_JAVA).putShort(Handshake.CLIENT_NUMBER)
@@ -68,6 +68,17 @@ final class RawSession implements AutoCloseable {
     /** REQUEST_WORKERS: asks for n more workers; remembers the session's workers and token. */
     List<WorkerInfo> requestWorkers(int n) {
         return driver.call(Command.REQUEST_WORKERS, w -> w.putShort(n), this::assigned);
+    }
+
+    /** LIST_INACTIVE_WORKERS: the workers no session holds. */
+    List<WorkerInfo> inactiveWorkers() {
+        return driver.call(Command.LIST_INACTIVE_WORKERS, w -> { }, r -> {
+            List<WorkerInfo> out = new ArrayList<>();
+            for (int i = r.readUnsignedShort(); i > 0; i--) {
+                out.add(WorkerInfo.readListing(r));
+            }
+            return out;
+        });
     }
 
     /** SEND_ASSIGNED_WORKERS_INFO: the session's workers and token. */

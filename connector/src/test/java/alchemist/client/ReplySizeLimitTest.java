@@ -4,12 +4,13 @@ import static alchemist.client.Checks.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MessageFrameDecoder;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,15 +20,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReplySizeLimitTest {
-    private static final long ROWS = 9000;
-    private static final long COLS = 1000; // 72 MB of values on one worker
+    private static final long ROWS = 9000; // on the first of two workers
+    private static final long COLS = 1000; // 72 MB of values on that worker
 
     @Test
     void requestWhoseReplyWouldExceedTheLimitIsRefusedAndTheConnectionStays() {
         assertTrue(ROWS * COLS * Double.BYTES > MessageFrameDecoder.DEFAULT_MAX_BODY_LENGTH);
-        try (AlchemistServer server = AlchemistServer.embedded(1); RawSession s = RawSession.open(server)) {
-            WorkerInfo w = s.requestWorkers(1).get(0);
-            int id = s.driver().call(Command.MATRIX_INFO, m -> m.putByte(0).putByte(0).putLong(ROWS).putLong(COLS),
+        try (TestServer server = TestServers.start(2); RawSession s = RawSession.open(server)) {
+            WorkerInfo w = s.requestWorkers(2).get(0);
+            int id = s.driver().call(Command.MATRIX_INFO, m -> m.putByte(0).putByte(0).putLong(2 * ROWS).putLong(COLS),
                     r -> r.readMatrixId());
             try (ClientConnection c = s.connectWorker(w)) {
                 assertError(ErrorCode.MESSAGE_TOO_LARGE, () -> c.call(Command.REQUEST_MATRIX_BLOCKS,

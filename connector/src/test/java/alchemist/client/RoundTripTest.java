@@ -3,10 +3,11 @@ package alchemist.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import alchemist.server.AlchemistServer;
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** A matrix sent to the workers comes back bit for bit, whole or in parts. */
 class RoundTripTest {
@@ -15,7 +16,7 @@ class RoundTripTest {
     @ValueSource(ints = {2, 3})
     void randomMatrixRoundTripsExactly(int workers) {
         double[][] a = Matrices.random(1000, 300, 42 + workers);
-        try (AlchemistServer server = AlchemistServer.embedded(workers);
+        try (TestServer server = TestServers.start(workers);
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             als.requestWorkers(workers);
@@ -31,7 +32,7 @@ class RoundTripTest {
     @Test
     void smallMessagesSplitRowsAndStillRoundTrip() {
         double[][] a = Matrices.random(257, 700, 7);
-        try (AlchemistServer server = AlchemistServer.embedded(3);
+        try (TestServer server = TestServers.start(3);
                 AlchemistSession als = new AlchemistSession()) {
             als.setTransfer(2048, 2); // 2 KiB messages: a 700-column row (5.6 KB) goes in pieces
             als.connect(server.host(), server.port());
@@ -51,7 +52,7 @@ class RoundTripTest {
         for (int i = 0; i < rows; i++) {
             System.arraycopy(a[i], 0, flat, i * cols, cols);
         }
-        try (AlchemistServer server = AlchemistServer.embedded(2);
+        try (TestServer server = TestServers.start(2);
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             als.requestWorkers(2);
@@ -62,7 +63,7 @@ class RoundTripTest {
     @Test
     void partialRowAndColumnFetches() {
         double[][] a = Matrices.random(1000, 300, 11);
-        try (AlchemistServer server = AlchemistServer.embedded(3);
+        try (TestServer server = TestServers.start(3);
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             als.requestWorkers(3);

@@ -4,12 +4,13 @@ import static alchemist.client.Checks.assertClosedByServer;
 import static alchemist.client.Checks.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +25,7 @@ class SessionTokenTest {
 
     @Test
     void wrongTokenIsRefusedAndTheConnectionClosed() {
-        try (AlchemistServer server = AlchemistServer.embedded(3); RawSession s = RawSession.open(server)) {
+        try (TestServer server = TestServers.start(3); RawSession s = RawSession.open(server)) {
             WorkerInfo w = s.requestWorkers(2).get(0);
             try (ClientConnection c = RawSession.openWorker(w)) {
                 assertError(ErrorCode.INVALID_SESSION,
@@ -37,7 +38,7 @@ class SessionTokenTest {
 
     @Test
     void missingTokenIsRefusedAndTheConnectionClosed() {
-        try (AlchemistServer server = AlchemistServer.embedded(3); RawSession s = RawSession.open(server)) {
+        try (TestServer server = TestServers.start(3); RawSession s = RawSession.open(server)) {
             WorkerInfo w = s.requestWorkers(2).get(1);
             try (ClientConnection c = RawSession.openWorker(w)) {
                 assertError(ErrorCode.INVALID_SESSION,
@@ -50,7 +51,7 @@ class SessionTokenTest {
 
     @Test
     void dataCommandBeforeTheHandshakeIsRefusedAndTheConnectionClosed() {
-        try (AlchemistServer server = AlchemistServer.embedded(3); RawSession s = RawSession.open(server)) {
+        try (TestServer server = TestServers.start(3); RawSession s = RawSession.open(server)) {
             WorkerInfo w = s.requestWorkers(2).get(0);
             try (ClientConnection c = RawSession.openWorker(w)) {
                 c.setIds(s.clientId(), s.sessionId());
@@ -69,11 +70,11 @@ class SessionTokenTest {
 
     @Test
     void workerNotAssignedToTheSessionRefusesItsToken() {
-        try (AlchemistServer server = AlchemistServer.embedded(3);
+        try (TestServer server = TestServers.start(3);
                 RawSession s = RawSession.open(server);
                 RawSession other = RawSession.open(server)) {
             List<WorkerInfo> mine = s.requestWorkers(2);
-            WorkerInfo free = server.workers().get(2).info();
+            WorkerInfo free = s.inactiveWorkers().get(0);
             try (ClientConnection c = RawSession.openWorker(free)) {
                 assertError(ErrorCode.INVALID_SESSION,
                         () -> RawSession.handshakeWorker(c, s.clientId(), s.sessionId(), s.token()));
@@ -93,7 +94,7 @@ class SessionTokenTest {
 
     @Test
     void wrongSessionInTheHeaderAfterTheHandshakeIsRefusedButTheConnectionStays() {
-        try (AlchemistServer server = AlchemistServer.embedded(2); RawSession s = RawSession.open(server)) {
+        try (TestServer server = TestServers.start(2); RawSession s = RawSession.open(server)) {
             WorkerInfo w = s.requestWorkers(1).get(0);
             try (ClientConnection c = s.connectWorker(w)) {
                 c.setIds(s.clientId(), s.sessionId() + 1);
@@ -106,7 +107,7 @@ class SessionTokenTest {
 
     @Test
     void yieldingAWorkerClosesTheSessionsConnectionsAndRetiresTheToken() {
-        try (AlchemistServer server = AlchemistServer.embedded(2); RawSession s = RawSession.open(server)) {
+        try (TestServer server = TestServers.start(2); RawSession s = RawSession.open(server)) {
             WorkerInfo w = s.requestWorkers(2).get(0);
             try (ClientConnection c = s.connectWorker(w)) {
                 int yielded = s.driver().call(Command.YIELD_WORKERS, m -> m.putShort(w.id()), MessageReader::readShort);

@@ -4,11 +4,13 @@ import static alchemist.client.Checks.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.client.backend.ServerOptions;
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -17,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,7 @@ class ShutDownTest {
 
     @Test
     void shutDownIsRefusedUnlessAllowedAndTheServerKeepsServing() {
-        try (AlchemistServer server = AlchemistServer.embedded(2);
+        try (TestServer server = TestServers.start(2);
                 AlchemistSession a = session(server);
                 AlchemistSession b = session(server)) {
             assertError(ErrorCode.NOT_PERMITTED, a::shutDownServer);
@@ -44,19 +44,12 @@ class ShutDownTest {
 
     @Test
     void allowedShutDownRepliesOneAndStopsTheServer() throws Exception {
-        try (AlchemistServer server = AlchemistServer.builder().workers(2).allowShutdown(true).start();
+        try (TestServer server = TestServers.startDedicated(ServerOptions.workers(2).withShutdownAllowed());
                 RawSession s = RawSession.open(server)) {
             List<WorkerInfo> workers = s.requestWorkers(2);
-            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
-                try {
-                    server.awaitStop();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
             short reply = s.driver().call(Command.SHUT_DOWN, w -> { }, MessageReader::readShort);
             assertEquals(1, reply);
-            stopped.get(20, TimeUnit.SECONDS);
+            server.awaitStop(Duration.ofSeconds(30));
             Checks.awaitTrue("the driver's port refusing connections", Duration.ofSeconds(5),
                     () -> refuses(server.host(), server.port()));
             for (WorkerInfo w : workers) {
@@ -103,7 +96,7 @@ class ShutDownTest {
         }
     }
 
-    private static AlchemistSession session(AlchemistServer server) {
+    private static AlchemistSession session(TestServer server) {
         AlchemistSession als = new AlchemistSession();
         als.connect(server.host(), server.port());
         als.requestWorkers(1);

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.client.backend.ServerOptions;
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.testlib.LibraryJars;
 import alchemist.protocol.AlchemistException;
 import alchemist.protocol.ErrorCode;
-import alchemist.server.AlchemistServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Libraries loaded from the server's library directory and tasks run through the protocol. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TaskEndToEndTest {
-    private static final Path ALLIB_DIR = Path.of(System.getProperty("alchemist.test.libraryDir", "target/libraries"));
+    private static final Path ALLIB_DIR = ServerOptions.LIBRARY_DIR;
 
     @Test
     void allibGramRunsOnTheWorkersAndMatchesALocalProduct() {
         double[][] a = Matrices.random(200, 10, 5);
-        try (AlchemistServer server = AlchemistServer.builder().workers(3).libraryDir(ALLIB_DIR).start();
+        try (TestServer server = TestServers.start(3);
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             als.requestWorkers(3);
@@ -54,7 +56,7 @@ class TaskEndToEndTest {
     @Test
     void theSeedsTruncatedSvdCallMatchesLapack() {
         double[][] a = Matrices.random(426, 50, 8);
-        try (AlchemistServer server = AlchemistServer.builder().workers(2).libraryDir(ALLIB_DIR).start();
+        try (TestServer server = TestServers.start(2);
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             als.requestWorkers(2);
@@ -75,7 +77,7 @@ class TaskEndToEndTest {
 
     @Test
     void badTaskCallsGetTheirErrorsAndTheSessionGoesOn() {
-        try (AlchemistServer server = AlchemistServer.builder().workers(2).libraryDir(ALLIB_DIR).start();
+        try (TestServer server = TestServers.start(2);
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             als.requestWorkers(2);
@@ -98,7 +100,7 @@ class TaskEndToEndTest {
     @Test
     void librariesLoadOnlyFromTheLibraryDirectory(@TempDir Path elsewhere) throws Exception {
         Path outside = Files.copy(ALLIB_DIR.resolve("allib.jar"), elsewhere.resolve("allib.jar"));
-        try (AlchemistServer server = AlchemistServer.builder().workers(1).libraryDir(ALLIB_DIR).start();
+        try (TestServer server = TestServers.start(2);
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             assertEquals(ErrorCode.NOT_PERMITTED, code(() -> als.loadLibrary("allib", outside.toString())));
@@ -108,7 +110,8 @@ class TaskEndToEndTest {
             assertEquals(ErrorCode.UNKNOWN_LIBRARY_OR_TASK, code(() -> als.loadLibrary("allib", "missing.jar")));
             assertTrue(als.loadLibrary("TestLib", ALLIB_DIR.resolve("allib.jar").toString()).id() > 0, "the seed's way");
         }
-        try (AlchemistServer server = AlchemistServer.embedded(1); AlchemistSession als = new AlchemistSession()) {
+        try (TestServer server = TestServers.startDedicated(ServerOptions.workers(1).withLibraryDir(null));
+                AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             assertEquals(ErrorCode.NOT_PERMITTED, code(() -> als.loadLibrary("allib", "")), "no library directory");
         }
@@ -118,7 +121,7 @@ class TaskEndToEndTest {
     void aTaskThatThrowsOnOneWorkerFailsCleanlyAndTheSessionStaysUsable(@TempDir Path dir) throws Exception {
         LibraryJars.writeFailingLibrary(dir.resolve("testlib.jar"));
         Files.copy(ALLIB_DIR.resolve("allib.jar"), dir.resolve("allib.jar"));
-        try (AlchemistServer server = AlchemistServer.builder().workers(3).libraryDir(dir).start();
+        try (TestServer server = TestServers.startDedicated(ServerOptions.workers(3).withLibraryDir(dir));
                 AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             als.requestWorkers(3);
@@ -133,7 +136,8 @@ class TaskEndToEndTest {
             assertEquals(3.0, als.runTask("fail_on", 7).doubleValue("sum"), "no rank fails: all three add 1");
             MatrixHandle h = als.sendArray(Matrices.random(30, 3, 2));
             assertEquals(3, als.runTask("gram", h).matrix("G").numCols());
-            assertEquals(2, server.driver().matrixCount(), "the failed runs left no matrices behind");
+            server.ifEmbedded(embedded -> assertEquals(2, embedded.driver().matrixCount(),
+                    "the failed runs left no matrices behind"));
         }
     }
 

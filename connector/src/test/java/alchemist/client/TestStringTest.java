@@ -3,7 +3,9 @@ package alchemist.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import alchemist.server.AlchemistServer;
+import alchemist.client.backend.ServerOptions;
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ class TestStringTest {
 
     @Test
     void driverEchoesTheTextAndNamesItself() {
-        try (AlchemistServer server = AlchemistServer.embedded(1); AlchemistSession als = new AlchemistSession()) {
+        try (TestServer server = TestServers.start(2); AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             assertEquals("Alchemist driver received: 'hello'", als.sendTestString("hello"));
             assertEquals("Alchemist driver received: ''", als.sendTestString(""));
@@ -26,7 +28,9 @@ class TestStringTest {
 
     @Test
     void everyWorkerEchoesTheSeedsTextAndNamesItself() {
-        try (AlchemistServer server = AlchemistServer.embedded(3); AlchemistSession als = new AlchemistSession()) {
+        // A server of its own: the seed's trace is that of the first client of a fresh server.
+        try (TestServer server = TestServers.startDedicated(ServerOptions.workers(3));
+                AlchemistSession als = new AlchemistSession()) {
             als.connect(server.host(), server.port());
             assertEquals(1, als.clientId(), "the first client of a fresh server is client 1, as in the seed trace");
             als.requestWorkers(3);

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.MessageWriter;
-import alchemist.server.AlchemistServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Set;
@@ -28,7 +29,7 @@ class UnknownCommandTest {
 
     @Test
     void unknownCommandCodesToTheDriverGetError7AndTheConnectionStays() {
-        try (AlchemistServer server = AlchemistServer.embedded(2);
+        try (TestServer server = TestServers.start(2);
                 RawSession s = RawSession.open(server);
                 AlchemistSession other = session(server)) {
             for (int code : new int[] {99, 0, 24, 200, 254, 255}) {
@@ -46,11 +47,11 @@ class UnknownCommandTest {
 
     @Test
     void libraryCommandsGetAnErrorReplyNotAHang() {
-        try (AlchemistServer server = AlchemistServer.embedded(3);
+        try (TestServer server = TestServers.start(3);
                 RawSession s = RawSession.open(server);
                 AlchemistSession other = session(server)) {
             s.requestWorkers(2);
-            // A server without a library directory refuses to load (14); a task of no loaded library is unknown (10).
+            // A path outside the library directory is refused (14); a task of no loaded library is unknown (10).
             Set<ErrorCode> expected = Set.of(ErrorCode.NOT_PERMITTED, ErrorCode.UNKNOWN_LIBRARY_OR_TASK);
             AlchemistException load = assertThrows(AlchemistException.class,
                     () -> s.driver().call(Command.LOAD_LIBRARY,
@@ -67,7 +68,7 @@ class UnknownCommandTest {
 
     @Test
     void unknownAndDriverCommandsToAWorkerGetError7AndTheConnectionStays() {
-        try (AlchemistServer server = AlchemistServer.embedded(2);
+        try (TestServer server = TestServers.start(2);
                 RawSession s = RawSession.open(server);
                 AlchemistSession other = session(server)) {
             s.requestWorkers(1);
@@ -91,7 +92,7 @@ class UnknownCommandTest {
         return ClientConnection.await(c.sendFrame(Command.WAIT, frame, r -> null));
     }
 
-    private static AlchemistSession session(AlchemistServer server) {
+    private static AlchemistSession session(TestServer server) {
         AlchemistSession als = new AlchemistSession();
         als.connect(server.host(), server.port());
         als.requestWorkers(1);

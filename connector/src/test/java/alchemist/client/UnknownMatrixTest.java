@@ -3,13 +3,14 @@ package alchemist.client;
 import static alchemist.client.Checks.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.MatrixLayout;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import alchemist.server.worker.Worker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +25,7 @@ class UnknownMatrixTest {
 
     @Test
     void matrixThatNeverExistedIsUnknown() {
-        try (AlchemistServer server = AlchemistServer.embedded(4);
+        try (TestServer server = TestServers.start(4);
                 RawSession a = RawSession.open(server);
                 AlchemistSession b = session(server)) {
             a.requestWorkers(2);
@@ -37,7 +38,7 @@ class UnknownMatrixTest {
 
     @Test
     void freedMatrixIsUnknown() {
-        try (AlchemistServer server = AlchemistServer.embedded(4);
+        try (TestServer server = TestServers.start(4);
                 AlchemistSession a = session(server);
                 AlchemistSession b = session(server)) {
             MatrixHandle h = a.sendArray(Matrices.random(20, 3, 1));
@@ -45,10 +46,12 @@ class UnknownMatrixTest {
             assertError(ErrorCode.UNKNOWN_MATRIX, () -> a.matrix(h.id()));
             assertError(ErrorCode.UNKNOWN_MATRIX, () -> a.freeMatrix(h));
             assertError(ErrorCode.UNKNOWN_MATRIX, () -> a.getArray(h)); // asks the workers, which freed it
-            assertEquals(0, server.driver().matrixCount());
-            for (Worker w : server.workers()) {
-                assertEquals(0, w.store().size());
-            }
+            server.ifEmbedded(embedded -> {
+                assertEquals(0, embedded.driver().matrixCount());
+                for (Worker w : embedded.workers()) {
+                    assertEquals(0, w.store().size());
+                }
+            });
             Checks.assertRoundTrip(a, 2);
             Checks.assertRoundTrip(b, 3);
         }
@@ -56,7 +59,7 @@ class UnknownMatrixTest {
 
     @Test
     void anotherSessionsMatrixIsUnknownAndStaysIntact() {
-        try (AlchemistServer server = AlchemistServer.embedded(4);
+        try (TestServer server = TestServers.start(4);
                 AlchemistSession owner = session(server);
                 RawSession other = RawSession.open(server)) {
             double[][] values = Matrices.random(20, 3, 4);
@@ -88,7 +91,7 @@ class UnknownMatrixTest {
                 driver.call(Command.SEND_TEST_STRING, w -> w.putString("after"), MessageReader::readString));
     }
 
-    private static AlchemistSession session(AlchemistServer server) {
+    private static AlchemistSession session(TestServer server) {
         AlchemistSession als = new AlchemistSession();
         als.connect(server.host(), server.port());
         als.requestWorkers(2);

@@ -3,10 +3,11 @@ package alchemist.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.Command;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +23,7 @@ class VanishingClientTest {
 
     @Test
     void vanishingBeforeTheHandshakeLeavesTheDriverServing() {
-        try (AlchemistServer server = AlchemistServer.embedded(2); AlchemistSession other = session(server, 1)) {
+        try (TestServer server = TestServers.start(2); AlchemistSession other = session(server, 1)) {
             try (RawSocket s = new RawSocket(server.host(), server.port())) {
                 s.write(halfMessage(0, 0, Command.HANDSHAKE));
             }
@@ -30,14 +31,14 @@ class VanishingClientTest {
             try (AlchemistSession next = session(server, 1)) {
                 Checks.assertRoundTrip(next, 2);
             }
-            Checks.awaitTrue("only the other session left", Duration.ofSeconds(5),
-                    () -> server.driver().sessionCount() == 1); // the vanished client never opened one
+            server.ifEmbedded(embedded -> Checks.awaitTrue("only the other session left", Duration.ofSeconds(5),
+                    () -> embedded.driver().sessionCount() == 1)); // the vanished client never opened one
         }
     }
 
     @Test
     void vanishingAfterTheHandshakeEndsItsSessionAndFreesItsWorkers() {
-        try (AlchemistServer server = AlchemistServer.embedded(3); AlchemistSession other = session(server, 1)) {
+        try (TestServer server = TestServers.start(3); AlchemistSession other = session(server, 1)) {
             try (RawSocket s = new RawSocket(server.host(), server.port())) {
                 RawSocket.Reply hello = s.handshake();
                 s.write(RawSocket.message(hello.clientId(), hello.sessionId(), Command.REQUEST_WORKERS.code(),
@@ -48,8 +49,8 @@ class VanishingClientTest {
             }
             Checks.awaitTrue("the vanished client's workers free", Duration.ofSeconds(5),
                     () -> other.listInactiveWorkers().size() == 2);
-            Checks.awaitTrue("the vanished client's session gone", Duration.ofSeconds(5),
-                    () -> server.driver().sessionCount() == 1); // removed just after its workers are freed
+            server.ifEmbedded(embedded -> Checks.awaitTrue("the vanished client's session gone", Duration.ofSeconds(5),
+                    () -> embedded.driver().sessionCount() == 1)); // removed just after its workers are freed
             Checks.assertRoundTrip(other, 3);
             try (AlchemistSession next = session(server, 2)) {
                 Checks.assertRoundTrip(next, 4);
@@ -59,7 +60,7 @@ class VanishingClientTest {
 
     @Test
     void vanishingMidBlockMessageLeavesTheWorkerAndTheMatrixAsTheyWere() {
-        try (AlchemistServer server = AlchemistServer.embedded(2);
+        try (TestServer server = TestServers.start(2);
                 RawSession owner = RawSession.open(server);
                 AlchemistSession other = session(server, 1)) {
             WorkerInfo w = owner.requestWorkers(1).get(0);
@@ -72,8 +73,8 @@ class VanishingClientTest {
                     s.workerHandshake(owner.clientId(), owner.sessionId(), owner.token());
                     s.write(halfMessage(owner.clientId(), owner.sessionId(), Command.SEND_MATRIX_BLOCKS));
                 }
-                Checks.awaitTrue("the vanished connection dropped", Duration.ofSeconds(5),
-                        () -> server.workers().get(w.id() - 1).dataConnections() == 1);
+                server.ifEmbedded(embedded -> Checks.awaitTrue("the vanished connection dropped", Duration.ofSeconds(5),
+                        () -> embedded.workers().get(w.id() - 1).dataConnections() == 1));
                 double[] back = c.call(Command.REQUEST_MATRIX_BLOCKS, m -> m.putMatrixId(matrixId).putBounds(0, 3, 0, 1),
                         r -> {
                             r.readMatrixId();
@@ -96,7 +97,7 @@ class VanishingClientTest {
         return RawSocket.frame(client, session, command.code(), ANNOUNCED, start);
     }
 
-    private static AlchemistSession session(AlchemistServer server, int workers) {
+    private static AlchemistSession session(TestServer server, int workers) {
         AlchemistSession als = new AlchemistSession();
         als.connect(server.host(), server.port());
         als.requestWorkers(workers);

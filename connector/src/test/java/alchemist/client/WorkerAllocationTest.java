@@ -4,11 +4,12 @@ import static alchemist.client.Checks.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +24,7 @@ class WorkerAllocationTest {
 
     @Test
     void nonPositiveRequestIsRefused() {
-        try (AlchemistServer server = AlchemistServer.embedded(3);
+        try (TestServer server = TestServers.start(3);
                 AlchemistSession a = connect(server);
                 AlchemistSession b = connect(server)) {
             b.requestWorkers(1);
@@ -39,7 +40,7 @@ class WorkerAllocationTest {
 
     @Test
     void requestForMoreThanAreFreeAllocatesNone() {
-        try (AlchemistServer server = AlchemistServer.embedded(4);
+        try (TestServer server = TestServers.start(4);
                 AlchemistSession a = connect(server);
                 AlchemistSession b = connect(server)) {
             AlchemistException e = assertError(ErrorCode.NO_WORKERS, () -> a.requestWorkers(5));
@@ -61,7 +62,7 @@ class WorkerAllocationTest {
 
     @Test
     void matrixWithoutWorkersIsRefused() {
-        try (AlchemistServer server = AlchemistServer.embedded(2);
+        try (TestServer server = TestServers.start(2);
                 AlchemistSession a = connect(server);
                 RawSession raw = RawSession.open(server)) {
             assertError(ErrorCode.NO_WORKERS, () -> raw.driver().call(Command.MATRIX_INFO,
@@ -70,7 +71,8 @@ class WorkerAllocationTest {
             Checks.assertRoundTrip(a, 4);
             a.yieldWorkers();
             assertError(ErrorCode.NO_WORKERS, () -> a.sendArray(Matrices.random(3, 3, 5)));
-            assertEquals(0, server.driver().matrixCount());
+            server.ifEmbedded(embedded -> assertEquals(0, embedded.driver().matrixCount()));
+            Checks.assertFreeWorkersHoldNoMatrices(server);
             a.requestWorkers(1);
             Checks.assertRoundTrip(a, 6);
         }
@@ -78,7 +80,7 @@ class WorkerAllocationTest {
 
     @Test
     void yieldingAWorkerNotHeldIsRefusedAndYieldsNone() {
-        try (AlchemistServer server = AlchemistServer.embedded(4);
+        try (TestServer server = TestServers.start(4);
                 AlchemistSession a = connect(server);
                 AlchemistSession b = connect(server)) {
             List<WorkerInfo> mine = a.requestWorkers(2);
@@ -93,7 +95,7 @@ class WorkerAllocationTest {
 
             assertEquals(mine, a.listAssignedWorkers());
             assertEquals(theirs.get(0).id(), b.listAssignedWorkers().get(0).id());
-            assertEquals(1, server.driver().matrixCount());
+            server.ifEmbedded(embedded -> assertEquals(1, embedded.driver().matrixCount()));
             assertEquals(10, a.getArray(h).length);
             Checks.assertRoundTrip(b, 8);
         }
@@ -101,7 +103,7 @@ class WorkerAllocationTest {
 
     @Test
     void yieldCountsEachWorkerOnceEvenIfNamedTwice() {
-        try (AlchemistServer server = AlchemistServer.embedded(3); AlchemistSession a = connect(server)) {
+        try (TestServer server = TestServers.start(3); AlchemistSession a = connect(server)) {
             a.requestWorkers(3);
             assertEquals(1, a.yieldWorkers(2, 2));
             assertEquals(List.of(2), a.listInactiveWorkers().stream().map(WorkerInfo::id).toList());
@@ -110,7 +112,7 @@ class WorkerAllocationTest {
         }
     }
 
-    private static AlchemistSession connect(AlchemistServer server) {
+    private static AlchemistSession connect(TestServer server) {
         AlchemistSession als = new AlchemistSession();
         als.connect(server.host(), server.port());
         return als;

@@ -3,9 +3,10 @@ package alchemist.client;
 import static alchemist.client.Checks.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.WorkerInfo;
-import alchemist.server.AlchemistServer;
 import alchemist.server.worker.Worker;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,7 @@ class WorkerListingTest {
 
     @Test
     void listingsFollowSessionsAsTheyComeAndGo() {
-        try (AlchemistServer server = AlchemistServer.embedded(5); AlchemistSession a = connect(server)) {
+        try (TestServer server = TestServers.start(5); AlchemistSession a = connect(server)) {
             assertListings(server, a, Map.of());
             assertEquals(List.of(), a.listAssignedWorkers());
 
@@ -60,7 +61,7 @@ class WorkerListingTest {
 
     @Test
     void yieldingOneWorkerFreesTheMatricesOnItAndMakesItInactive() {
-        try (AlchemistServer server = AlchemistServer.embedded(4); AlchemistSession a = connect(server)) {
+        try (TestServer server = TestServers.start(4); AlchemistSession a = connect(server)) {
             a.requestWorkers(2);
             double[][] onTwo = Matrices.random(40, 6, 1);
             MatrixHandle kept = a.sendArray(onTwo);                        // on workers 1 and 2
@@ -74,56 +75,80 @@ class WorkerListingTest {
             assertEquals(ids(1, 2), ids(a.workers().list()));
             assertError(ErrorCode.UNKNOWN_MATRIX, () -> a.getArray(gone));
             assertError(ErrorCode.UNKNOWN_MATRIX, () -> a.matrix(gone.id()));
-            assertEquals(1, server.driver().matrixCount());
-            assertEquals(0, server.workers().get(2).store().size());
-            assertEquals(1, server.workers().get(0).store().size());
+            server.ifEmbedded(embedded -> {
+                assertEquals(1, embedded.driver().matrixCount());
+                assertEquals(0, embedded.workers().get(2).store().size());
+                assertEquals(1, embedded.workers().get(0).store().size());
+            });
+            Checks.assertFreeWorkersHoldNoMatrices(server); // worker 3 dropped its rows of the gone matrix
             Matrices.assertBlockEquals(onTwo, 0, 0, a.getArray(kept));
 
             assertEquals(1, a.yieldWorkers(1));
             assertError(ErrorCode.UNKNOWN_MATRIX, () -> a.getArray(kept));
-            assertEquals(0, server.driver().matrixCount());
+            server.ifEmbedded(embedded -> assertEquals(0, embedded.driver().matrixCount()));
             assertEquals(ids(1, 3, 4), ids(a.listInactiveWorkers()));
+            Checks.assertFreeWorkersHoldNoMatrices(server);
             Checks.assertRoundTrip(a, 3); // on worker 2 alone
         }
     }
 
     @Test
     void stopFreesEverythingTheSessionHad() {
-        try (AlchemistServer server = AlchemistServer.embedded(3); AlchemistSession observer = connect(server)) {
+        try (TestServer server = TestServers.start(3); AlchemistSession observer = connect(server)) {
             AlchemistSession a = connect(server);
             try {
                 a.requestWorkers(3);
                 a.sendArray(Matrices.random(50, 5, 4));
                 a.sendArray(Matrices.random(7, 70, 5));
-                assertEquals(2, server.driver().matrixCount());
+                server.ifEmbedded(embedded -> assertEquals(2, embedded.driver().matrixCount()));
             } finally {
                 a.stop();
             }
-            assertEquals(0, server.driver().matrixCount());
             assertEquals(ids(1, 2, 3), ids(observer.listInactiveWorkers()));
-            for (Worker w : server.workers()) {
-                assertEquals(0, w.store().size());
-                assertEquals(0, w.store().usedBytes());
-            }
+            server.ifEmbedded(embedded -> {
+                assertEquals(0, embedded.driver().matrixCount());
+                for (Worker w : embedded.workers()) {
+                    assertEquals(0, w.store().size());
+                    assertEquals(0, w.store().usedBytes());
+                }
+            });
+            Checks.assertFreeWorkersHoldNoMatrices(server);
             observer.requestWorkers(3);
             Checks.assertRoundTrip(observer, 6);
         }
     }
 
+    @Test
+    void everyListedAddressReachesItsWorker() {
+        try (TestServer server = TestServers.start(3); AlchemistSession a = connect(server)) {
+            a.requestWorkers(3);
+            List<WorkerInfo> listed = a.listAllWorkers();
+            List<WorkerInfo> assigned = a.workers().list();
+            a.workers().connect();
+            List<String> answers = a.workers().requestTestString();
+            assertEquals(3, listed.size());
+            for (int i = 0; i < 3; i++) {
+                WorkerInfo w = assigned.get(i);
+                assertEquals(w.withSession(a.sessionId()), listed.get(i), "the listing and REQUEST_WORKERS agree");
+                assertEquals("This is a test string from Alchemist worker " + w.id(), answers.get(i));
+            }
+        }
+    }
+
     /**
-     * Checks the four listings against the expected holders (worker ID → session ID; absent: free), and
-     * that every listed address is the worker's own.
+     * Checks the four listings against the expected holders (worker ID → session ID; absent: free), and,
+     * on an embedded server, that every listed address is the worker's own.
      */
-    private static void assertListings(AlchemistServer server, AlchemistSession als, Map<Integer, Integer> holders) {
+    private static void assertListings(TestServer server, AlchemistSession als, Map<Integer, Integer> holders) {
         Map<Integer, Integer> all = new TreeMap<>();
         for (WorkerInfo w : als.listAllWorkers()) {
-            WorkerInfo own = server.workers().get(w.id() - 1).info();
-            assertEquals(own.withSession(w.sessionId()), w, "worker " + w.id() + " is listed with its own address");
+            server.ifEmbedded(embedded -> assertEquals(embedded.workers().get(w.id() - 1).info().withSession(w.sessionId()),
+                    w, "worker " + w.id() + " is listed with its own address"));
             all.put(w.id(), w.sessionId());
         }
         Map<Integer, Integer> expectedAll = new TreeMap<>();
-        for (Worker w : server.workers()) {
-            expectedAll.put(w.id(), holders.getOrDefault(w.id(), 0));
+        for (int id = 1; id <= server.workers(); id++) {
+            expectedAll.put(id, holders.getOrDefault(id, 0));
         }
         assertEquals(expectedAll, all);
         Map<Integer, Integer> active = new TreeMap<>();
@@ -149,7 +174,7 @@ class WorkerListingTest {
         return List.of(ids);
     }
 
-    private static AlchemistSession connect(AlchemistServer server) {
+    private static AlchemistSession connect(TestServer server) {
         AlchemistSession als = new AlchemistSession();
         als.connect(server.host(), server.port());
         return als;

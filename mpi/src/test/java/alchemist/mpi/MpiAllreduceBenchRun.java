@@ -2,7 +2,6 @@ package alchemist.mpi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,8 +12,7 @@ import org.junit.jupiter.api.Test;
 class MpiAllreduceBenchRun {
     @Test
     void allreduceThroughput() throws Exception {
-        Path mpirun = MpiTestSupport.assumeMpirun();
-        MpiJobTest.Result r = MpiJobTest.mpirun(mpirun, 3, "alchemist.mpi.MpiAllreduceBench", 600);
+        MpiJobTest.Result r = MpiJobTest.mpirun(3, "alchemist.mpi.MpiAllreduceBench", 600);
         System.out.println(r.output());
         assertEquals(0, r.exitCode(), r.output());
     }

@@ -7,92 +7,77 @@ import static org.junit.jupiter.api.Assertions.fail;
 import alchemist.client.AlchemistSession;
 import alchemist.client.MatrixHandle;
 import alchemist.client.TaskResult;
+import alchemist.client.backend.MpiJob;
+import alchemist.client.backend.ServerOptions;
+import alchemist.client.backend.TestServer;
+import alchemist.client.backend.TestServers;
+import alchemist.client.backend.TestServers.Backend;
 import alchemist.protocol.AlchemistException;
-import alchemist.protocol.ConnectionFile;
-import alchemist.server.AlchemistServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A real MPI Alchemist: {@link Main} under {@code mpirun -np 3} (a driver and 2 workers). A client sends a
- * matrix and gets it back exactly, runs allib's truncated_svd, and gets the singular values of an embedded
- * server on the same matrix; an allowed SHUT_DOWN stops the whole job cleanly.
+ * What only a real MPI Alchemist shows, beside the suites that run on both backends: truncated_svd gives
+ * bit for bit the U, S and V of an embedded server on the same matrix; two sessions run tasks at once on
+ * disjoint workers of one job, each with the embedded result; a killed worker rank ends the job, and its
+ * client gets an error, not a hang.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MpiServerTest {
-    private static final Path LIBRARIES = Path.of(System.getProperty("alchemist.test.libraryDir", "target/libraries"));
+
+    /** U, S and V of one run. */
+    record Svd(double[][] u, double[][] s, double[][] v) {
+    }
+
+    @ParameterizedTest(name = "{0} x {1} on {2} workers, method {3}")
+    @CsvSource({
+        "1000, 60, 2, 1",
+        "1000, 60, 2, 2",
+        "1000, 60, 3, 1", // 334, 333 and 333 rows
+        "1000, 60, 3, 2",
+        "100, 40, 3, 1",  // every worker has fewer rows than columns
+        "100, 40, 3, 2",
+    })
+    void truncatedSvdIsBitIdenticalToEmbedded(int m, int n, int workers, int method) {
+        double[][] a = random(m, n, 31L * m + n + workers);
+        assertBitIdentical(svd(Backend.EMBEDDED, workers, a, method), svd(Backend.MPI, workers, a, method));
+    }
 
     @Test
-    void aClientRunsTheSeedStepsOnAnMpiServer(@TempDir Path dir) throws Exception {
-        try (MpiJob mpi = MpiJob.start(dir, 3, true)) {
-            Path connection = mpi.connection();
-            Path log = mpi.log();
-            Process job = mpi.process();
-            double[][] a = random(300, 24, 11);
-            double[][] embeddedS;
-            try (AlchemistServer embedded = AlchemistServer.builder().workers(2).libraryDir(LIBRARIES).start();
-                    AlchemistSession als = new AlchemistSession()) {
-                als.connect(embedded.host(), embedded.port());
-                embeddedS = singularValues(als, a);
-            }
-            try (AlchemistSession als = new AlchemistSession()) {
-                als.connect(connection);
-                assertEquals(2, als.listAllWorkers().size());
-                double[][] mpiS = singularValues(als, a);
-                for (int i = 0; i < embeddedS.length; i++) {
-                    assertEquals(embeddedS[i][0], mpiS[i][0], 1e-12 * embeddedS[0][0], "sigma " + i);
-                }
-                als.shutDownServer();
-            }
-            assertTrue(job.waitFor(60, TimeUnit.SECONDS), "the MPI job did not stop:\n" + Files.readString(log));
-            assertEquals(0, job.exitValue(), Files.readString(log));
+    void twoSessionsRunTasksAtOnceOnDisjointWorkers() throws Exception {
+        double[][] a = random(400, 30, 1);
+        double[][] b = random(350, 20, 2);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try (TestServer server = TestServers.start(Backend.MPI, 4)) {
+            Future<Svd> sa = two.submit(() -> svd(server, 2, a, 1));
+            Future<Svd> sb = two.submit(() -> svd(server, 2, b, 1));
+            assertBitIdentical(svd(Backend.EMBEDDED, 2, a, 1), sa.get(120, TimeUnit.SECONDS));
+            assertBitIdentical(svd(Backend.EMBEDDED, 2, b, 1), sb.get(120, TimeUnit.SECONDS));
+        } finally {
+            two.shutdownNow();
         }
     }
 
     @Test
-    void twoSessionsRunTasksAtOnceOnDisjointWorkers(@TempDir Path dir) throws Exception {
-        try (MpiJob mpi = MpiJob.start(dir, 5, true)) {
-            Path connection = mpi.connection();
-            Path log = mpi.log();
-            Process job = mpi.process();
-            double[][] a = random(400, 30, 1);
-            double[][] b = random(350, 20, 2);
-            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
-            try {
-                java.util.concurrent.Future<double[][]> sa = two.submit(() -> sessionSingularValues(connection, a));
-                java.util.concurrent.Future<double[][]> sb = two.submit(() -> sessionSingularValues(connection, b));
-                assertSingularValues(a, sa.get(120, TimeUnit.SECONDS));
-                assertSingularValues(b, sb.get(120, TimeUnit.SECONDS));
-            } finally {
-                two.shutdownNow();
-            }
+    void aKilledWorkerEndsTheJobAndItsClientGetsAnErrorNotAHang() throws Exception {
+        try (MpiJob job = MpiJob.start(ServerOptions.workers(2))) {
             try (AlchemistSession als = new AlchemistSession()) {
-                als.connect(connection);
-                assertEquals(4, als.listInactiveWorkers().size(), "both sessions gave their workers back");
-                als.shutDownServer();
-            }
-            assertTrue(job.waitFor(60, TimeUnit.SECONDS), "the MPI job did not stop:\n" + Files.readString(log));
-        }
-    }
-
-    @Test
-    void aKilledWorkerEndsTheJobAndItsClientGetsAnErrorNotAHang(@TempDir Path dir) throws Exception {
-        try (MpiJob mpi = MpiJob.start(dir, 3, false)) {
-            Path connection = mpi.connection();
-            Path log = mpi.log();
-            Process job = mpi.process();
-            try (AlchemistSession als = new AlchemistSession()) {
-                als.connect(connection);
+                als.connect(job.host(), job.port());
                 als.requestWorkers(2);
                 MatrixHandle h = als.sendArray(random(200, 10, 3));
                 als.loadLibrary("allib");
-                ProcessHandle worker = rank(job, 2);
-                assertTrue(worker.destroyForcibly(), "could not kill rank 2");
+                assertTrue(rank(job.process(), 2).destroyForcibly(), "could not kill rank 2");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 AlchemistException error = null;
                 while (error == null && System.nanoTime() < deadline) {
@@ -103,110 +88,62 @@ class MpiServerTest {
                         error = e;
                     }
                 }
-                assertTrue(error != null, "no error within 30 s of killing a worker:\n" + Files.readString(log));
-                System.out.println("after killing rank 2 the client got: " + error.getMessage());
+                assertTrue(error != null, "no error within 30 s of killing a worker:\n" + job.log());
                 String why = error.getMessage();
                 assertTrue(why.contains("MPI job is stopping") || why.contains("closed"), why);
             }
-            assertTrue(job.waitFor(30, TimeUnit.SECONDS), "the MPI job did not end:\n" + Files.readString(log));
-            assertTrue(job.exitValue() != 0, "a job with a dead rank must not end as if all went well");
+            assertTrue(job.process().waitFor(30, TimeUnit.SECONDS), "the MPI job did not end:\n" + job.log());
+            assertTrue(job.process().exitValue() != 0, "a job with a dead rank must not end as if all went well");
         }
     }
 
     /** @return the JVM of MPI rank {@code rank} among the job's processes */
     private static ProcessHandle rank(Process job, int rank) throws Exception {
         String marker = "OMPI_COMM_WORLD_RANK=" + rank + "\0";
-        for (ProcessHandle p : job.descendants().toList()) {
+        List<ProcessHandle> processes = job.descendants().toList();
+        for (ProcessHandle p : processes) {
             Path environ = Path.of("/proc", Long.toString(p.pid()), "environ");
-            if (Files.isReadable(environ) && new String(Files.readAllBytes(environ), java.nio.charset.StandardCharsets.ISO_8859_1)
-                    .contains(marker)) {
+            if (Files.isReadable(environ)
+                    && new String(Files.readAllBytes(environ), StandardCharsets.ISO_8859_1).contains(marker)) {
                 return p;
             }
         }
-        throw new AssertionError("no process of rank " + rank + " among " + job.descendants().toList());
+        throw new AssertionError("no process of rank " + rank + " among " + processes);
     }
 
-    private static double[][] sessionSingularValues(Path connection, double[][] a) {
+    /** truncated_svd(A, 10) with the given method on a server of the backend. */
+    private static Svd svd(Backend backend, int workers, double[][] a, int method) {
+        try (TestServer server = TestServers.start(backend, workers)) {
+            return svd(server, workers, a, method);
+        }
+    }
+
+    private static Svd svd(TestServer server, int workers, double[][] a, int method) {
         try (AlchemistSession als = new AlchemistSession()) {
-            als.connect(connection);
-            return singularValues(als, a);
+            als.connect(server.host(), server.port());
+            als.requestWorkers(workers);
+            als.loadLibrary("allib");
+            TaskResult r = als.runTask("truncated_svd", als.sendArray(a), 10, (byte) method);
+            return new Svd(als.getArray(r.matrix("U")), als.getArray(r.matrix("S")), als.getArray(r.matrix("V")));
         }
     }
 
-    /** The singular values against an embedded server's on the same matrix. */
-    private static void assertSingularValues(double[][] a, double[][] got) {
-        try (AlchemistServer embedded = AlchemistServer.builder().workers(2).libraryDir(LIBRARIES).start();
-                AlchemistSession als = new AlchemistSession()) {
-            als.connect(embedded.host(), embedded.port());
-            double[][] want = singularValues(als, a);
-            for (int i = 0; i < want.length; i++) {
-                assertEquals(want[i][0], got[i][0], 1e-12 * want[0][0], "sigma " + i);
-            }
-        }
+    private static void assertBitIdentical(Svd want, Svd got) {
+        assertBitIdentical(want.s(), got.s(), "S");
+        assertBitIdentical(want.u(), got.u(), "U");
+        assertBitIdentical(want.v(), got.v(), "V");
     }
 
-    /** Sends {@code a}, checks the round trip, and returns the top 5 singular values by allib. */
-    private static double[][] singularValues(AlchemistSession als, double[][] a) {
-        als.requestWorkers(2);
-        MatrixHandle h = als.sendArray(a);
-        double[][] back = als.getArray(h);
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < a[0].length; j++) {
-                assertEquals(Double.doubleToRawLongBits(a[i][j]), Double.doubleToRawLongBits(back[i][j]), "(" + i + ", " + j + ")");
+    private static void assertBitIdentical(double[][] want, double[][] got, String what) {
+        assertEquals(want.length, got.length, what + " rows");
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i].length, got[i].length, what + " columns");
+            for (int j = 0; j < want[i].length; j++) {
+                if (Double.doubleToRawLongBits(want[i][j]) != Double.doubleToRawLongBits(got[i][j])) {
+                    fail(what + "(" + i + ", " + j + "): embedded " + want[i][j] + ", MPI " + got[i][j]);
+                }
             }
         }
-        als.loadLibrary("allib");
-        TaskResult svd = als.runTask("truncated_svd", h, 5);
-        return als.getArray(svd.matrix("S"));
-    }
-
-    /**
-     * {@link Main} under mpirun, from start until its connection file names it; closing kills whatever is
-     * left of it.
-     */
-    private record MpiJob(Process process, Path connection, Path log) implements AutoCloseable {
-        static MpiJob start(Path dir, int ranks, boolean allowShutdown) throws Exception {
-            Path mpirun = MpiTestSupport.assumeMpirun();
-            Path connection = dir.resolve("connection");
-            Path log = dir.resolve("mpirun.log");
-            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--port", "0",
-                    "--worker-port-base", "0", "--connection-file", connection.toString(), "--library-dir",
-                    LIBRARIES.toString()));
-            if (allowShutdown) {
-                args.add("--allow-shutdown");
-            }
-            Process job = MpiJobTest.mpirunCommand(mpirun, ranks, log, "alchemist.mpi.Main", args.toArray(String[]::new))
-                    .start();
-            MpiJob started = new MpiJob(job, connection, log);
-            try {
-                awaitFile(connection, job, log);
-            } catch (Exception | Error e) {
-                started.close();
-                throw e;
-            }
-            return started;
-        }
-
-        @Override
-        public void close() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-    }
-
-    private static void awaitFile(Path file, Process job, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file)) {
-                ConnectionFile.read(file);
-                return;
-            }
-            if (!job.isAlive()) {
-                fail("the MPI job ended early:\n" + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
-        fail("no connection file after 90 s:\n" + Files.readString(log));
     }
 
     private static double[][] random(int m, int n, long seed) {
