@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +67,7 @@ class ShutDownTest {
      * and a SHUT_DOWN that still comes early waits for the end of the start.
      */
     @Test
+    @Tag("embedded-only") // the embedded launcher; the MPI one is bin/alchemist-server --mpi
     void aShutDownSentTheMomentTheConnectionFileAppearsStopsTheLauncher(@TempDir Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path file = dir.resolve("connection");
