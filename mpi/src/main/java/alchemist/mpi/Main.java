@@ -30,7 +30,8 @@ public final class Main {
             MpiCommunicator.finalizeMpi();
             System.exit(2);
         }
-        AlchemistServer.Builder options = AlchemistServerMain.parseOrExit(args).workers(world.size() - 1);
+        AlchemistServer.Builder options = AlchemistServerMain.parseOrExit(args).workers(world.size() - 1)
+                .workersPerHeap(1); // each rank has its own heap
         ServerConfig config = options.config();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         try {

@@ -132,6 +132,7 @@ public final class AlchemistServer implements AutoCloseable {
         private Integer workerPortBase;
         private long maxMessageBytes = MessageFrameDecoder.DEFAULT_MAX_BODY_LENGTH;
         private long maxWorkerMemory = -1;
+        private int workersPerHeap = -1;
         private Path libraryDir;
         private boolean allowShutdown;
         private Path connectionFile;
@@ -175,6 +176,15 @@ public final class AlchemistServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param n how many workers share this JVM's heap, for the default memory limit (3/4 of the heap
+         *          split between them): all of them when embedded (the default), 1 for an MPI rank
+         */
+        public Builder workersPerHeap(int n) {
+            this.workersPerHeap = n;
+            return this;
+        }
+
         /** @param bytes matrix bytes one worker may hold (default: 3/4 of the heap shared by the workers) */
         public Builder maxWorkerMemory(long bytes) {
             this.maxWorkerMemory = bytes;
@@ -201,7 +211,8 @@ public final class AlchemistServer implements AutoCloseable {
 
         /** @return the configuration this builder describes */
         public ServerConfig config() {
-            long memory = maxWorkerMemory > 0 ? maxWorkerMemory : Runtime.getRuntime().maxMemory() / 4 * 3 / workers;
+            int sharing = workersPerHeap > 0 ? workersPerHeap : workers;
+            long memory = maxWorkerMemory > 0 ? maxWorkerMemory : Runtime.getRuntime().maxMemory() / 4 * 3 / sharing;
             String advertised = advertisedHost != null ? advertisedHost
                     : "0.0.0.0".equals(bindHost) ? "127.0.0.1" : bindHost;
             int base = workerPortBase != null ? workerPortBase : port;

@@ -21,7 +21,8 @@ public final class AlchemistServerMain {
               --library-dir D         the only directory libraries are loaded from
               --connection-file F     where to write host and port (default $ALCHEMIST_CONNECTION_FILE
                                       or ~/.alchemist/connection)
-              --max-worker-memory S   matrix data per worker, e.g. 4g (default 3/4 of the heap / N)
+              --max-worker-memory S   matrix data per worker, e.g. 4g (default 3/4 of the heap / N;
+                                      with --mpi, of each rank's heap)
               --max-message-size S    largest message body accepted, e.g. 256m (default 64m, the minimum)
               --allow-shutdown        let a client's SHUT_DOWN stop the server
             """;

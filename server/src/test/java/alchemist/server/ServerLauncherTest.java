@@ -32,6 +32,16 @@ class ServerLauncherTest {
     }
 
     @Test
+    void theDefaultMemoryLimitSplitsThreeQuartersOfTheHeapBetweenTheWorkersThatShareIt() {
+        long threeQuarters = Runtime.getRuntime().maxMemory() / 4 * 3;
+        assertEquals(threeQuarters / 4, AlchemistServer.builder().workers(4).config().maxWorkerMemory(), "embedded");
+        assertEquals(threeQuarters, AlchemistServer.builder().workers(4).workersPerHeap(1).config().maxWorkerMemory(),
+                "an MPI rank, with a heap of its own");
+        assertEquals(1L << 30, AlchemistServer.builder().workers(4).workersPerHeap(1).maxWorkerMemory(1L << 30).config()
+                .maxWorkerMemory(), "given");
+    }
+
+    @Test
     void aConnectionFileWithoutPortIsRefusedClearly(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad");
         Files.writeString(file, "host=example\n");
