@@ -34,12 +34,12 @@ import org.apache.spark.storage.StorageLevel;
  * </ul>
  * Each method runs up to {@code --repeats} times (fewer once a run takes over {@code --long-run} seconds) and
  * keeps its best; agreement is the largest relative difference of each method's singular values from MLlib
- * auto's. The matrix is {@link GeneratedMatrix} (a decaying spectrum), made once per size and cached in
+ * auto's. The matrix is {@link GeneratedMatrix} (a decaying spectrum; {@code --decay 0} for a flat one), made once per size and cached in
  * memory before anything is timed; a small size runs every method once first, untimed, as a warm-up (not with
  * {@code --quick}, which only keeps the benchmark working). Writes
  * {@code svd-vs-mllib.csv} and {@code svd-vs-mllib.png} to {@code --out} and prints the Markdown table.
  * <pre>SvdVsMllib [--sizes 100000x100,20000x1000,200000x500,200000x1000] [--k 20] [--repeats 3] [--long-run 60]
- *            [--workers 2] [--library-dir allib/target] [--mpi-connection-file F] [--out DIR] [--quick]</pre>
+ *            [--workers 2] [--decay 0.5] [--library-dir allib/target] [--mpi-connection-file F] [--out DIR] [--quick]</pre>
  */
 public final class SvdVsMllib {
     private static final int MESSAGE_BYTES = 4 << 20;
@@ -50,15 +50,17 @@ public final class SvdVsMllib {
     private final int repeats;
     private final double longRun;
     private final int workers;
+    private final double decay;
     private final SvdVsMllibResults results = new SvdVsMllibResults();
 
-    private SvdVsMllib(SparkSession spark, int k, int repeats, double longRun, int workers) {
+    private SvdVsMllib(SparkSession spark, int k, int repeats, double longRun, int workers, double decay) {
         this.spark = spark;
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.k = k;
         this.repeats = repeats;
         this.longRun = longRun;
         this.workers = workers;
+        this.decay = decay;
     }
 
     /** The outcome of a method: its singular values and times (the best of {@code runs} runs). */
@@ -75,6 +77,7 @@ public final class SvdVsMllib {
         int repeats = 3;
         double longRun = 60;
         int workers = 2;
+        double decay = GeneratedMatrix.DEFAULT_DECAY;
         Path libraryDir = Path.of("allib/target");
         Path mpiConnectionFile = null;
         Path out = Path.of("benchmarks/target/svd-vs-mllib");
@@ -85,6 +88,7 @@ public final class SvdVsMllib {
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--long-run" -> longRun = Double.parseDouble(args[++i]);
                 case "--workers" -> workers = Integer.parseInt(args[++i]);
+                case "--decay" -> decay = Double.parseDouble(args[++i]);
                 case "--library-dir" -> libraryDir = Path.of(args[++i]);
                 case "--mpi-connection-file" -> mpiConnectionFile = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
@@ -95,17 +99,18 @@ public final class SvdVsMllib {
                     repeats = 1;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --sizes MxN,... "
-                        + "--k N --repeats N --long-run S --workers N --library-dir D --mpi-connection-file F --out DIR --quick");
+                        + "--k N --repeats N --long-run S --workers N --decay D --library-dir D --mpi-connection-file F --out DIR --quick");
             }
         }
         Files.createDirectories(out);
         SparkSession spark = SparkSession.builder().master("local[2]").appName("SvdVsMllib")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         try {
-            System.out.printf("SvdVsMllib %s: k = %d, best of up to %d (1 run past %.0f s), Spark %s local[2], %d "
-                    + "embedded workers, max heap %,d MiB, load average %s, %s%n", ZonedDateTime.now(), k, repeats, longRun,
-                    spark.version(), workers, Runtime.getRuntime().maxMemory() >> 20, loadAverage(), NativeLinalg.describe());
-            SvdVsMllib bench = new SvdVsMllib(spark, k, repeats, longRun, workers);
+            System.out.printf("SvdVsMllib %s: k = %d, matrices %s, best of up to %d (1 run past %.0f s), Spark %s "
+                    + "local[2], %d embedded workers, max heap %,d MiB, load average %s, %s%n", ZonedDateTime.now(), k,
+                    new GeneratedMatrix(1, 1, 1, decay), repeats, longRun, spark.version(), workers,
+                    Runtime.getRuntime().maxMemory() >> 20, loadAverage(), NativeLinalg.describe());
+            SvdVsMllib bench = new SvdVsMllib(spark, k, repeats, longRun, workers, decay);
             AlchemistContext embedded = AlchemistContext.embedded(spark, workers, libraryDir);
             AlchemistContext mpi = mpiConnectionFile == null ? null : AlchemistContext.connect(spark, mpiConnectionFile, workers);
             if (warmUp != null) {
@@ -144,7 +149,7 @@ public final class SvdVsMllib {
     }
 
     private IndexedRowMatrix cachedMatrix(long rows, int cols) {
-        IndexedRowMatrix a = GeneratedMatrix.of(jsc, rows, cols, 1);
+        IndexedRowMatrix a = new GeneratedMatrix(rows, cols, 1, decay).in(jsc, 0);
         a.rows().persist(StorageLevel.MEMORY_ONLY());
         a.rows().count();
         return a;
@@ -192,7 +197,7 @@ public final class SvdVsMllib {
         }
         String[] names = {SvdVsMllibResults.SEND, SvdVsMllibResults.FETCH, SvdVsMllibResults.RAW};
         for (int i = 0; i < 3; i++) {
-            results.add(new Row(size, rows, cols, k, names[i], repeats, best[i], Double.NaN, Double.NaN, Double.NaN,
+            results.add(new Row(size, rows, cols, k, decay, names[i], repeats, best[i], Double.NaN, Double.NaN, Double.NaN,
                     bytes / best[i] / 1e9, Double.NaN));
         }
         a.rows().unpersist(true);
@@ -218,7 +223,7 @@ public final class SvdVsMllib {
     }
 
     private void record(String size, long rows, int cols, String method, Outcome o, double diff) {
-        results.add(new Row(size, rows, cols, k, method, o.runs(), o.seconds(), o.send(), o.compute(), o.fetch(),
+        results.add(new Row(size, rows, cols, k, decay, method, o.runs(), o.seconds(), o.send(), o.compute(), o.fetch(),
                 Double.NaN, diff));
     }
 

@@ -25,7 +25,7 @@ final class SvdVsMllibResults {
      * One measurement: the best of {@code runs} runs. NaN where a column does not apply (phases for MLlib,
      * rates for SVDs).
      */
-    record Row(String size, long rows, int cols, int k, String method, int runs, double seconds, double sendSeconds,
+    record Row(String size, long rows, int cols, int k, double decay, String method, int runs, double seconds, double sendSeconds,
             double computeSeconds, double fetchSeconds, double gbPerSecond, double maxRelativeDifference) {
     }
 
@@ -52,11 +52,11 @@ final class SvdVsMllibResults {
 
     void writeCsv(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("rows,cols,k,method,runs,best_seconds,send_seconds,compute_seconds,fetch_seconds,gb_per_second,"
+        lines.add("rows,cols,k,decay,method,runs,best_seconds,send_seconds,compute_seconds,fetch_seconds,gb_per_second,"
                 + "max_relative_difference_vs_mllib_auto");
         for (Row r : rows) {
             lines.add(String.join(",", Long.toString(r.rows()), Integer.toString(r.cols()), Integer.toString(r.k()),
-                    r.method(), Integer.toString(r.runs()), csv(r.seconds()), csv(r.sendSeconds()),
+                    csv(r.decay()), r.method(), Integer.toString(r.runs()), csv(r.seconds()), csv(r.sendSeconds()),
                     csv(r.computeSeconds()), csv(r.fetchSeconds()), csv(r.gbPerSecond()), csv(r.maxRelativeDifference())));
         }
         Files.write(file, lines);

@@ -28,14 +28,14 @@ class SvdVsMllibTest {
         assertTrue(printed.contains("| 3,000 × 40 | ") && printed.contains("| 2,000 × 60 | "), printed);
 
         List<String> csv = Files.readAllLines(out.resolve("svd-vs-mllib.csv"));
-        assertTrue(csv.get(0).startsWith("rows,cols,k,method,runs,best_seconds,"), csv.get(0));
+        assertTrue(csv.get(0).startsWith("rows,cols,k,decay,method,runs,best_seconds,"), csv.get(0));
         assertEquals(1 + 2 * 6, csv.size(), "2 sizes x (3 SVD methods + send, fetch, raw loopback)\n" + csv);
         int compared = 0;
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",", -1);
-            assertTrue(Double.parseDouble(f[5]) > 0, line);
-            if (!f[10].isEmpty()) {
-                assertTrue(Double.parseDouble(f[10]) <= 1e-9, "disagrees with MLlib auto: " + line);
+            assertTrue(Double.parseDouble(f[6]) > 0, line);
+            if (!f[11].isEmpty()) {
+                assertTrue(Double.parseDouble(f[11]) <= 1e-9, "disagrees with MLlib auto: " + line);
                 compared++;
             }
         }

@@ -10,7 +10,8 @@ import org.apache.spark.sql.SparkSession;
  * What {@link SvdJob} runs on: its input (a generated matrix or an HDF5 dataset), k, and which Alchemist
  * (an embedded server in the Spark driver, or a running one).
  *
- * @param hdf5       the input file, or null for a generated matrix of {@code rows × cols} from {@code seed}
+ * @param hdf5       the input file, or null for a {@link GeneratedMatrix} of {@code rows × cols} from
+ *                   {@code seed} with columns scaled by {@code (1 + j)^-decay}
  * @param dataset    the HDF5 dataset, or null for the file's {@code matrix} (else its first)
  * @param partitions the input's partitions, or 0 for partitions of at most 64 MiB
  * @param connect    {@code host:port} of a running server, or null
@@ -18,10 +19,10 @@ import org.apache.spark.sql.SparkSession;
  * @param embedded   workers of an embedded server (when neither connect nor connectionFile is given)
  * @param workers    workers to take from a running server, 0 for every free one
  */
-public record SvdJobOptions(long rows, int cols, long seed, Path hdf5, String dataset, int k, int partitions,
+public record SvdJobOptions(long rows, int cols, long seed, double decay, Path hdf5, String dataset, int k, int partitions,
         String connect, Path connectionFile, int embedded, Path libraryDir, int workers) {
 
-    static final String USAGE = "usage: SvdJob [--rows 100000 --cols 500 --seed 1 | --hdf5 FILE [--dataset NAME]] "
+    static final String USAGE = "usage: SvdJob [--rows 100000 --cols 500 --seed 1 --decay 0.5 | --hdf5 FILE [--dataset NAME]] "
             + "[--k 20] [--partitions P] [--embedded 2 [--library-dir allib/target] | --connect HOST:PORT | "
             + "--connection-file F [--workers N]]";
 
@@ -30,6 +31,7 @@ public record SvdJobOptions(long rows, int cols, long seed, Path hdf5, String da
         long rows = 100_000;
         int cols = 500;
         long seed = 1;
+        double decay = GeneratedMatrix.DEFAULT_DECAY;
         Path hdf5 = null;
         String dataset = null;
         int k = 20;
@@ -46,6 +48,7 @@ public record SvdJobOptions(long rows, int cols, long seed, Path hdf5, String da
                     case "--rows" -> rows = Long.parseLong(value);
                     case "--cols" -> cols = Integer.parseInt(value);
                     case "--seed" -> seed = Long.parseLong(value);
+                    case "--decay" -> decay = Double.parseDouble(value);
                     case "--hdf5" -> hdf5 = Path.of(value);
                     case "--dataset" -> dataset = value;
                     case "--k" -> k = Integer.parseInt(value);
@@ -67,7 +70,7 @@ public record SvdJobOptions(long rows, int cols, long seed, Path hdf5, String da
         if (connect != null && !connect.matches(".+:\\d+")) {
             throw new IllegalArgumentException(USAGE + " (--connect takes host:port, not " + connect + ")");
         }
-        return new SvdJobOptions(rows, cols, seed, hdf5, dataset, k, partitions, connect, connectionFile, embedded,
+        return new SvdJobOptions(rows, cols, seed, decay, hdf5, dataset, k, partitions, connect, connectionFile, embedded,
                 libraryDir, workers);
     }
 
@@ -76,12 +79,12 @@ public record SvdJobOptions(long rows, int cols, long seed, Path hdf5, String da
         if (hdf5 != null) {
             return Hdf5Matrix.read(jsc, hdf5, dataset, partitions);
         }
-        return partitions > 0 ? GeneratedMatrix.of(jsc, rows, cols, seed, partitions) : GeneratedMatrix.of(jsc, rows, cols, seed);
+        return new GeneratedMatrix(rows, cols, seed, decay).in(jsc, partitions);
     }
 
-    /** @return a description of the input, e.g. "generated (seed 1)" */
+    /** @return a description of the input, e.g. "generated (seed 1, decay 0.5)" */
     String inputName() {
-        return hdf5 != null ? hdf5 + (dataset != null ? " [" + dataset + "]" : "") : "generated (seed " + seed + ")";
+        return hdf5 != null ? hdf5 + (dataset != null ? " [" + dataset + "]" : "") : new GeneratedMatrix(rows, cols, seed, decay).toString();
     }
 
     /** Connects to the running server, or starts an embedded one in the Spark driver. */

@@ -48,17 +48,21 @@ class ExecutorInputsTest {
 
     @Test
     void aGeneratedMatrixDoesNotDependOnItsPartitioning() {
-        IndexedRowMatrix three = GeneratedMatrix.of(jsc, 1001, 17, 4, 3);
+        GeneratedMatrix g = new GeneratedMatrix(1001, 17, 4, 0.5);
+        IndexedRowMatrix three = g.in(jsc, 3);
         assertEquals(3, three.rows().getNumPartitions());
         double[][] a = collect(three);
-        double[][] b = collect(GeneratedMatrix.of(jsc, 1001, 17, 4, 7));
+        double[][] b = collect(g.in(jsc, 7));
         double[] direct = new double[2 * 17];
-        GeneratedMatrix.rows(500, 2, 17, 4, direct);
+        g.rows(500, 2, direct);
         for (int i = 0; i < a.length; i++) {
             assertArrayEquals(a[i], b[i], 0.0, "row " + i);
         }
         assertArrayEquals(direct, concat(a[500], a[501]), 0.0);
-        assertNotEquals(a[0][0], collect(GeneratedMatrix.of(jsc, 1001, 17, 5, 3))[0][0], "the seed matters");
+        assertNotEquals(a[0][0], collect(new GeneratedMatrix(1001, 17, 5, 0.5).in(jsc, 3))[0][0], "the seed matters");
+        double[] flat = new double[17];
+        new GeneratedMatrix(1001, 17, 4, 0).rows(0, 1, flat);
+        assertEquals(a[0][16] * Math.sqrt(17), flat[16], 1e-12, "decay 1/2 scales column j by 1/sqrt(1 + j)");
     }
 
     @Test

@@ -27,7 +27,7 @@ class SvdJobTest {
     @Test
     void generatedMatrixOnAnEmbeddedServer() throws Exception {
         String out = run("--rows", "3000", "--cols", "40", "--k", "5", "--partitions", "3", "--library-dir", LIBRARY_DIR);
-        assertTrue(out.contains("Input: generated (seed 1), 3,000 x 40 (3,000 rows present) in 3 partitions"), out);
+        assertTrue(out.contains("Input: generated (seed 1, decay 0.5), 3,000 x 40 (3,000 rows present) in 3 partitions"), out);
         assertTrue(out.contains("Alchemist: an embedded server in the Spark driver, 2 workers"), out);
         assertTrue(out.matches("(?s).*Alchemist: +send [0-9.]+ s, compute [0-9.]+ s, fetch U [0-9.]+ s: [0-9.]+ s in all.*"), out);
         assertTrue(out.matches("(?s).*MLlib computeSVD: [0-9.]+ s in all.*"), out);
