@@ -42,9 +42,10 @@ setup_env() {
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 }
 
-# A module's own jar (not the examples' application jar for spark-submit), or nothing before a build.
+# A module's own jar (not the examples' application jar for spark-submit nor a test jar), or nothing before
+# a build.
 module_jar() {
-  ls "$ALCHEMIST_HOME/$1"/target/alchemist-"$1"-*.jar 2>/dev/null | grep -v -- '-spark\.jar$' | head -n 1
+  ls "$ALCHEMIST_HOME/$1"/target/alchemist-"$1"-*.jar 2>/dev/null | grep -vE -- '-(spark|tests)\.jar$' | head -n 1
 }
 
 # The application jar for spark-submit and spark-shell: our modules and jhdf (Spark brings the rest).
@@ -55,12 +56,13 @@ spark_app_jar() {
 # Spark's jars, as a Spark distribution's jars/ folder holds them (the build copies them there).
 SPARK_JARS="$ALCHEMIST_HOME/examples/target/spark/jars"
 
-# Builds the jars (without tests) when a module's jar is missing or older than its sources.
+# Builds the jars (without tests) when one is missing or a source or pom changed since the last build here
+# (Maven leaves an unchanged jar's time alone, so the build's own stamp file says when it last ran).
 build_if_needed() {
-  local stale=0 m jar
+  local stale=0 m stamp="$ALCHEMIST_HOME/target/build-stamp"
+  [ -f "$stamp" ] || stale=1
   for m in protocol server allib connector mpi examples benchmarks; do
-    jar=$(module_jar "$m")
-    if [ -z "$jar" ] || [ -n "$(find "$ALCHEMIST_HOME/$m/src/main" "$ALCHEMIST_HOME/$m/pom.xml" "$ALCHEMIST_HOME/pom.xml" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    if [ -z "$(module_jar "$m")" ] || { [ -f "$stamp" ] && [ -n "$(find "$ALCHEMIST_HOME/$m/src/main" "$ALCHEMIST_HOME/$m/pom.xml" "$ALCHEMIST_HOME/pom.xml" -newer "$stamp" -type f 2>/dev/null | head -n 1)" ]; }; then
       stale=1
     fi
   done
@@ -69,7 +71,9 @@ build_if_needed() {
   fi
   if [ "$stale" -eq 1 ]; then
     echo "alchemist: building (mvn package -DskipTests) ..." >&2
-    (cd "$ALCHEMIST_HOME" && mvn -B -q package -DskipTests) || die "the build failed"
+    mkdir -p "$ALCHEMIST_HOME/target" && touch "$stamp.new"
+    (cd "$ALCHEMIST_HOME" && mvn -B -q package -DskipTests >&2) || die "the build failed"
+    mv "$stamp.new" "$stamp"
   fi
 }
 

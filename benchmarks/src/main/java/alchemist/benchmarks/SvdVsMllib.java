@@ -175,14 +175,14 @@ public final class SvdVsMllib {
         IndexedRowMatrix a = cachedMatrix(rows, cols);
         System.out.printf("%n%s: generated and cached in %.1f s, %d partitions, load average %s%n", size,
                 (System.nanoTime() - t0) / 1e9, a.rows().getNumPartitions(), loadAverage());
-        Outcome auto = best(size, "MLlib auto", () -> mllib(a, MllibSvd.Mode.AUTO));
+        Outcome auto = best("MLlib auto", () -> mllib(a, MllibSvd.Mode.AUTO));
         record(size, rows, cols, SvdVsMllibResults.MLLIB_AUTO, auto, Double.NaN);
-        Outcome local = best(size, "MLlib local-eigs", () -> mllib(a, MllibSvd.Mode.LOCAL_EIGS));
+        Outcome local = best("MLlib local-eigs", () -> mllib(a, MllibSvd.Mode.LOCAL_EIGS));
         record(size, rows, cols, SvdVsMllibResults.MLLIB_LOCAL_EIGS, local, diff(local, auto));
-        Outcome al = best(size, "Alchemist embedded", () -> alchemist(embedded, a));
+        Outcome al = best("Alchemist embedded", () -> alchemist(embedded, a));
         record(size, rows, cols, SvdVsMllibResults.ALCHEMIST, al, diff(al, auto));
         if (mpi != null) {
-            Outcome onMpi = best(size, "Alchemist MPI", () -> alchemist(mpi, a));
+            Outcome onMpi = best("Alchemist MPI", () -> alchemist(mpi, a));
             record(size, rows, cols, SvdVsMllibResults.ALCHEMIST_MPI, onMpi, diff(onMpi, auto));
         }
         long bytes = rows * cols * Double.BYTES;
@@ -204,7 +204,7 @@ public final class SvdVsMllib {
     }
 
     /** Runs a method up to {@code repeats} times, once only after a run longer than {@code longRun}; keeps the best. */
-    private Outcome best(String size, String method, Supplier<Outcome> run) {
+    private Outcome best(String method, Supplier<Outcome> run) {
         Outcome best = null;
         int runs = 0;
         while (runs < repeats) {
