@@ -43,27 +43,46 @@ setup_env() {
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 }
 
-# Builds the jars (without tests) when a module's jar is missing or older than its sources.
+# A module's own jar (not the examples' application jar for spark-submit nor a test jar), or nothing before
+# a build.
+module_jar() {
+  ls "$ALCHEMIST_HOME/$1"/target/alchemist-"$1"-*.jar 2>/dev/null | grep -vE -- '-(spark|tests)\.jar$' | head -n 1
+}
+
+# The application jar for spark-submit and spark-shell: our modules and jhdf (Spark brings the rest).
+spark_app_jar() {
+  ls "$ALCHEMIST_HOME"/examples/target/alchemist-examples-*-spark.jar 2>/dev/null | head -n 1
+}
+
+# Spark's jars, as a Spark distribution's jars/ folder holds them (the build copies them there).
+SPARK_JARS="$ALCHEMIST_HOME/examples/target/spark/jars"
+
+# Builds the jars (without tests) when one is missing or a source or pom changed since the last build here
+# (Maven leaves an unchanged jar's time alone, so the build's own stamp file says when it last ran).
 build_if_needed() {
-  local stale=0 m jar
+  local stale=0 m stamp="$ALCHEMIST_HOME/target/build-stamp"
+  [ -f "$stamp" ] || stale=1
   for m in protocol server allib connector mpi examples benchmarks; do
-    jar=$(ls "$ALCHEMIST_HOME/$m"/target/alchemist-"$m"-*.jar 2>/dev/null | head -n 1)
-    if [ -z "$jar" ] || [ -n "$(find "$ALCHEMIST_HOME/$m/src/main" "$ALCHEMIST_HOME/$m/pom.xml" "$ALCHEMIST_HOME/pom.xml" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    if [ -z "$(module_jar "$m")" ] || { [ -f "$stamp" ] && [ -n "$(find "$ALCHEMIST_HOME/$m/src/main" "$ALCHEMIST_HOME/$m/pom.xml" "$ALCHEMIST_HOME/pom.xml" -newer "$stamp" -type f 2>/dev/null | head -n 1)" ]; }; then
       stale=1
     fi
   done
+  if [ -z "$(spark_app_jar)" ] || [ ! -d "$SPARK_JARS" ]; then
+    stale=1
+  fi
   if [ "$stale" -eq 1 ]; then
     echo "alchemist: building (mvn package -DskipTests) ..." >&2
-    (cd "$ALCHEMIST_HOME" && mvn -B -q package -DskipTests) || die "the build failed"
+    mkdir -p "$ALCHEMIST_HOME/target" && touch "$stamp.new"
+    (cd "$ALCHEMIST_HOME" && mvn -B -q package -DskipTests >&2) || die "the build failed"
+    mv "$stamp.new" "$stamp"
   fi
 }
 
 # The classpath of a module: its jar and its runtime dependencies (copied to target/lib at package time).
 module_classpath() {
-  local m="$1"
-  echo "$(ls "$ALCHEMIST_HOME/$m"/target/alchemist-"$m"-*.jar | head -n 1):$ALCHEMIST_HOME/$m/target/lib/*"
+  echo "$(module_jar "$1"):$ALCHEMIST_HOME/$1/target/lib/*"
 }
 
-# JVM options every Alchemist JVM gets (Netty's direct buffers, and Spark's opens later).
-ALCHEMIST_JVM_OPTS=(-Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
+# JVM options every Alchemist JVM gets: the opens that Spark's launcher passes (Netty needs some of them too),
+# read from the root pom, where the tests get them, so that there is one list.
+read -r -a ALCHEMIST_JVM_OPTS <<< "$(sed -n 's:.*<alchemist.opens>\(.*\)</alchemist.opens>.*:\1:p' "$ALCHEMIST_HOME/pom.xml")"

@@ -11,12 +11,6 @@ import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
@@ -28,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +36,7 @@ import java.util.concurrent.Future;
  * </pre>
  * Phases, each repeated after one untimed warm-up round on a fifth of the rows:
  * <ul>
- *   <li><b>raw loopback</b>: one {@link SocketChannel} stream per worker (and, as a second reference, one
+ *   <li><b>raw loopback</b>: one {@link RawLoopback} stream per worker (and, as a second reference, one
  *       stream alone), a writer and a reader thread each, direct buffers of the message size; timed until
  *       the readers have received every byte.</li>
  *   <li><b>send</b>: {@link AlchemistSession#send(RowSource)} from a {@link CyclicSource}, whose rows are
@@ -151,9 +144,9 @@ public final class TransferBench {
     private void round(AlchemistSession als, CyclicSource source, boolean checkAll, boolean record) throws Exception {
         long bytes = source.numRows() * cols * Double.BYTES;
         time("raw loopback, " + workers + " stream" + (workers > 1 ? "s" : ""), bytes, record,
-                () -> rawLoopback(bytes, workers));
+                () -> RawLoopback.seconds(bytes, workers, messageBytes));
         if (workers > 1) {
-            time("raw loopback, 1 stream", bytes, record, () -> rawLoopback(bytes, 1));
+            time("raw loopback, 1 stream", bytes, record, () -> RawLoopback.seconds(bytes, 1, messageBytes));
         }
         MatrixHandle[] h = new MatrixHandle[1];
         time("send", bytes, record, () -> h[0] = als.send(source));
@@ -220,60 +213,6 @@ public final class TransferBench {
             }
         } finally {
             pool.shutdown();
-        }
-        return null;
-    }
-
-    /**
-     * Sends {@code bytes} over {@code streams} loopback TCP connections at once, one writer and one reader thread
-     * each, and returns when every reader has received its share.
-     */
-    private Void rawLoopback(long bytes, int streams) throws Exception {
-        List<SocketChannel> open = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(2 * streams);
-        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> done = new ArrayList<>();
-            for (int s = 0; s < streams; s++) {
-                long share = bytes / streams + (s < bytes % streams ? 1 : 0);
-                SocketChannel out = SocketChannel.open(listener.getLocalAddress());
-                SocketChannel in = listener.accept();
-                open.add(out);
-                open.add(in);
-                out.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                done.add(pool.submit(() -> pump(out, share, start, true)));
-                done.add(pool.submit(() -> pump(in, share, start, false)));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-            for (SocketChannel c : open) {
-                c.close();
-            }
-        }
-        return null;
-    }
-
-    private Void pump(SocketChannel channel, long bytes, CountDownLatch start, boolean write) throws IOException,
-            InterruptedException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(messageBytes);
-        while (buf.hasRemaining()) {
-            buf.put((byte) buf.position());
-        }
-        start.await();
-        for (long left = bytes; left > 0; ) {
-            buf.clear().limit((int) Math.min(messageBytes, left));
-            while (buf.hasRemaining()) {
-                int n = write ? channel.write(buf) : channel.read(buf);
-                if (n < 0) {
-                    throw new IOException("loopback stream closed with " + left + " bytes to go");
-                }
-                left -= n;
-            }
         }
         return null;
     }

@@ -2,9 +2,7 @@ package alchemist.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import alchemist.examples.Printed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -13,16 +11,8 @@ import org.junit.jupiter.api.Timeout;
 class SvdBenchTest {
     @Test
     void quickRunPrintsItsTableAndAgreesWithLapack() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            SvdBench.main(new String[] {"--quick", "--library-dir", System.getProperty("alchemist.test.allibDir")});
-        } finally {
-            System.setOut(original);
-        }
-        String out = bytes.toString(StandardCharsets.UTF_8);
-        original.print(out);
+        String out = Printed.by(() -> SvdBench.main(new String[] {"--quick", "--library-dir",
+                System.getProperty("alchemist.test.allibDir")}));
         assertTrue(out.contains("| allib truncated_svd (best of 1), 2 workers |"), out);
         String diff = out.substring(out.indexOf("singular values = ") + "singular values = ".length()).trim().split("\\s")[0];
         assertTrue(Double.parseDouble(diff) < 1e-9, "allib and LAPACK disagree: " + diff);

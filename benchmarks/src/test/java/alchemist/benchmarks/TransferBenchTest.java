@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import alchemist.examples.Printed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,17 +16,8 @@ class TransferBenchTest {
     @Test
     @Timeout(120)
     void quickRunCompletesAndPrintsTheTable() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            TransferBench.main(new String[] {"--quick", "--rows", "3001", "--cols", "257", "--message-mib", "1",
-                    "--fetch-rows", "700"});
-        } finally {
-            System.setOut(original);
-        }
-        String out = bytes.toString(StandardCharsets.UTF_8);
-        original.print(out);
+        String out = Printed.by(() -> TransferBench.main(new String[] {"--quick", "--rows", "3001", "--cols", "257",
+                "--message-mib", "1", "--fetch-rows", "700"}));
         assertTrue(out.contains("Results after warm-up: 6,170,056 bytes per phase"), out);
         for (String phase : new String[] {"raw loopback, 2 streams", "raw loopback, 1 stream", "send",
                 "fetch, 1 thread per worker", "fetch, 1 thread in row order"}) {

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import alchemist.server.AlchemistServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,17 +27,7 @@ class SeedWalkthroughTest {
 
     /** Runs main with standard output captured, and returns what it printed. */
     private static String run(String... args) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            SeedWalkthrough.main(args);
-        } finally {
-            System.setOut(original);
-        }
-        String out = bytes.toString(StandardCharsets.UTF_8);
-        original.print(out); // keep it in the test report
-        return out;
+        return Printed.by(() -> SeedWalkthrough.main(args));
     }
 
     private static void assertWalkedThrough(String out) {
