@@ -116,6 +116,21 @@ final class Dense {
         Linalg.checkInfo("dgeqrf", info);
     }
 
+    /**
+     * Householder QR with column pivoting in place (DGEQP3).
+     *
+     * @param pivots filled with the 1-based original index of each column in pivot order (0 = free column)
+     */
+    static void geqp3(int m, int n, double[] a, int lda, int[] pivots, double[] tau) {
+        intW info = new intW(0);
+        double[] query = new double[1];
+        Linalg.LAPACK.dgeqp3(m, n, a, lda, pivots, tau, query, -1, info);
+        Linalg.checkInfo("dgeqp3", info);
+        double[] work = new double[Math.max(1, (int) query[0])];
+        Linalg.LAPACK.dgeqp3(m, n, a, lda, pivots, tau, work, work.length, info);
+        Linalg.checkInfo("dgeqp3", info);
+    }
+
     /** Forms the first n columns of Q from {@link #geqrf}'s output in place (DORGQR). */
     static void orgqr(int m, int n, int k, double[] a, int lda, double[] tau) {
         intW info = new intW(0);

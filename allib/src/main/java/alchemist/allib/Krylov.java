@@ -2,7 +2,6 @@ package alchemist.allib;
 
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
-import org.netlib.util.intW;
 
 /**
  * The top k singular triplets of a matrix spread over ranks in row blocks, by a thick-restarted block
@@ -258,16 +257,8 @@ final class Krylov {
 
     /** @return the {@code count} columns of z (n × b) that QR with column pivoting (DGEQP3) puts first */
     private static double[] dominantColumns(double[] z, int n, int b, int count) {
-        double[] work = z.clone();
         int[] pivots = new int[b];
-        double[] tau = new double[b];
-        intW info = new intW(0);
-        double[] query = new double[1];
-        Linalg.LAPACK.dgeqp3(n, b, work, n, pivots, tau, query, -1, info);
-        Linalg.checkInfo("dgeqp3", info);
-        double[] w = new double[Math.max(1, (int) query[0])];
-        Linalg.LAPACK.dgeqp3(n, b, work, n, pivots, tau, w, w.length, info);
-        Linalg.checkInfo("dgeqp3", info);
+        Dense.geqp3(n, b, z.clone(), n, pivots, new double[b]);
         double[] out = new double[n * count];
         for (int j = 0; j < count; j++) {
             System.arraycopy(z, (pivots[j] - 1) * n, out, j * n, n);

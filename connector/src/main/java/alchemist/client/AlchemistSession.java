@@ -9,7 +9,6 @@ import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
 import alchemist.protocol.ConnectionFile;
 import alchemist.protocol.ErrorCode;
-import alchemist.protocol.Handshake;
 import alchemist.protocol.MatrixLayout;
 import alchemist.protocol.MessageReader;
 import alchemist.protocol.WorkerInfo;
@@ -17,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A client session with an Alchemist server: the seed's Python API in Java.
@@ -86,18 +86,7 @@ public final class AlchemistSession implements AutoCloseable {
         }
         log("Connecting to Alchemist at " + host + ":" + port + " ...");
         ClientConnection c = ClientConnection.open(host, port, "the Alchemist driver", maxReplyBytes, trace);
-        try {
-            c.call(Command.HANDSHAKE, w -> w.putByte(Handshake.LANGUAGE_JAVA).putShort(Handshake.CLIENT_NUMBER)
-                    .putString(Handshake.CLIENT_TEXT), r -> {
-                        if (r.readShort() != Handshake.SERVER_NUMBER || !Handshake.SERVER_TEXT.equals(r.readString())) {
-                            throw new AlchemistException(ErrorCode.INVALID_HANDSHAKE, "the driver answered the handshake wrongly");
-                        }
-                        return null;
-                    });
-        } catch (AlchemistException e) {
-            c.close();
-            throw e;
-        }
+        c.handshake(OptionalLong.empty());
         driver = c;
         return true;
     }

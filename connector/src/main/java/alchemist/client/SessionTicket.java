@@ -2,14 +2,13 @@ package alchemist.client;
 
 import alchemist.client.net.ClientConnection;
 import alchemist.protocol.AlchemistException;
-import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
-import alchemist.protocol.Handshake;
 import alchemist.protocol.WorkerInfo;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -48,18 +47,7 @@ public record SessionTicket(int clientId, int sessionId, long token, Map<Integer
         }
         ClientConnection c = ClientConnection.open(w.address(), w.port(), "worker " + w.id(), maxReplyBytes, trace);
         c.setIds(clientId, sessionId);
-        try {
-            c.call(Command.HANDSHAKE, m -> m.putByte(Handshake.LANGUAGE_JAVA).putShort(Handshake.CLIENT_NUMBER)
-                    .putString(Handshake.CLIENT_TEXT).putLong(token), r -> {
-                        if (r.readShort() != Handshake.SERVER_NUMBER || !Handshake.SERVER_TEXT.equals(r.readString())) {
-                            throw new AlchemistException(ErrorCode.INVALID_HANDSHAKE, "worker " + w.id() + " answered the handshake wrongly");
-                        }
-                        return null;
-                    });
-        } catch (AlchemistException e) {
-            c.close();
-            throw e;
-        }
+        c.handshake(OptionalLong.of(token));
         return c;
     }
 

@@ -63,16 +63,19 @@ public final class AlchemistSVD {
      */
     public static Run run(AlchemistContext ac, IndexedRowMatrix m, int k, boolean computeU) {
         ac.loadLibrary("allib");
-        boolean persisted = persistIfNeeded(m.rows().toJavaRDD()); // read twice: sizes, then rows
-        AlMatrix a;
-        long t0 = System.nanoTime();
+        boolean persisted = persistIfNeeded(m.rows().toJavaRDD()); // read more than once: sizes, rows, U's indices
         try {
-            a = ac.send(m);
+            return sendComputeFetch(ac, m, k, computeU);
         } finally {
-            if (persisted && !computeU) {
+            if (persisted) {
                 m.rows().unpersist(false);
             }
         }
+    }
+
+    private static Run sendComputeFetch(AlchemistContext ac, IndexedRowMatrix m, int k, boolean computeU) {
+        long t0 = System.nanoTime();
+        AlMatrix a = ac.send(m);
         long t1 = System.nanoTime();
         AlResult r;
         try {
@@ -95,9 +98,6 @@ public final class AlchemistSVD {
             u.free();
             s.free();
             v.free();
-            if (persisted && computeU) {
-                m.rows().unpersist(false);
-            }
         }
     }
 

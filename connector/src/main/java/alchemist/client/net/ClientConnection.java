@@ -4,6 +4,7 @@ import alchemist.protocol.AlchemistException;
 import alchemist.protocol.Command;
 import alchemist.protocol.ErrorCode;
 import alchemist.protocol.FrameError;
+import alchemist.protocol.Handshake;
 import alchemist.protocol.Message;
 import alchemist.protocol.MessageBuffers;
 import alchemist.protocol.MessageFrameDecoder;
@@ -23,6 +24,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -84,6 +86,30 @@ public final class ClientConnection implements AutoCloseable {
         ClientConnection c = new ClientConnection(name + " at " + host + ":" + port, f.channel(), trace);
         handler.connection = c;
         return c;
+    }
+
+    /**
+     * Shakes hands: HANDSHAKE with the client's language, number and text, and for a worker the session
+     * token; checks the server's number and text. Closes the connection if the handshake fails.
+     *
+     * @param sessionToken the token a worker asks for, or empty for the driver
+     * @throws AlchemistException the server's refusal, or {@link ErrorCode#INVALID_HANDSHAKE} for a wrong answer
+     */
+    public void handshake(OptionalLong sessionToken) {
+        try {
+            call(Command.HANDSHAKE, w -> {
+                w.putByte(Handshake.LANGUAGE_JAVA).putShort(Handshake.CLIENT_NUMBER).putString(Handshake.CLIENT_TEXT);
+                sessionToken.ifPresent(w::putLong);
+            }, r -> {
+                if (r.readShort() != Handshake.SERVER_NUMBER || !Handshake.SERVER_TEXT.equals(r.readString())) {
+                    throw new AlchemistException(ErrorCode.INVALID_HANDSHAKE, name + " answered the handshake wrongly");
+                }
+                return null;
+            });
+        } catch (AlchemistException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Sets the IDs that go in every later header (after the handshake). */
