@@ -18,7 +18,8 @@ public final class Allib implements Library {
     public List<Task> tasks() {
         return List.of(
                 new GramTask(),
-                new TruncatedSvdTask(),
+                TruncatedSvdTask.withMethodOutput(),
+                TruncatedSvdTask.seedForm(),
                 new PcaTask(),
                 new MatmulTask(),
                 new QrTask(),

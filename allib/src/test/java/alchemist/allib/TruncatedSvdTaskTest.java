@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** truncated_svd against LAPACK's DGESDD on the whole matrix, on 1, 2 and 3 simulated workers. */
 class TruncatedSvdTaskTest {
-    private static final TruncatedSvdTask TASK = new TruncatedSvdTask();
+    private static final TruncatedSvdTask TASK = TruncatedSvdTask.withMethodOutput();
 
     /** What a run gave and how far it is from the reference. */
     record Outcome(double[] s, double[][] u, double[][] v) {
@@ -81,6 +81,112 @@ class TruncatedSvdTaskTest {
         double[][] a = SvdReference.gaussian(m, n, m + n);
         assertMatches(a, SvdReference.reference(a), run(a, k, method, workers), k, 1e-9, 1e-8,
                 m + "x" + n + " k=" + k + " method " + method);
+    }
+
+    /** The grid's shape: k runs up to n/2. */
+    private static final int GRID_ROWS = 1000;
+    private static final int GRID_COLS = 500;
+    private static final java.util.Map<String, double[][]> GRID_MATRICES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, SvdReference.Svd> GRID_REFERENCES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * @return the grid's matrix: "decaying" σᵢ = (1 + i)^-0.5; "flat" iid Gaussian entries; "ill" σ from 1
+     *         down to 1e-8 over the top k, then a tail down to 1e-10
+     */
+    static double[][] gridMatrix(String spectrum, int k) {
+        String key = spectrum.equals("ill") ? "ill" + k : spectrum;
+        return GRID_MATRICES.computeIfAbsent(key, x -> switch (spectrum) {
+            case "flat" -> SvdReference.gaussian(GRID_ROWS, GRID_COLS, 21);
+            case "decaying" -> {
+                double[] sigma = new double[GRID_COLS];
+                for (int i = 0; i < GRID_COLS; i++) {
+                    sigma[i] = Math.pow(1 + i, -0.5);
+                }
+                yield SvdReference.withSpectrum(GRID_ROWS, GRID_COLS, sigma, 22);
+            }
+            default -> {
+                double[] sigma = new double[GRID_COLS];
+                for (int i = 0; i < GRID_COLS; i++) {
+                    sigma[i] = i < k ? Math.pow(10, -8.0 * i / Math.max(1, k - 1))
+                            : 1e-8 * Math.pow(10, -2.0 * (i - k + 1) / (GRID_COLS - k));
+                }
+                yield SvdReference.withSpectrum(GRID_ROWS, GRID_COLS, sigma, 23);
+            }
+        });
+    }
+
+    static List<Arguments> gridCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String spectrum : new String[] {"decaying", "flat", "ill"}) {
+            for (int k : new int[] {1, 20, 200, GRID_COLS / 2}) {
+                for (int method = 0; method <= 3; method++) {
+                    cases.add(Arguments.of(spectrum, k, method));
+                }
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * Every method the task can take, forced (and the automatic choice), at k = 1, 20, 200 and n/2 on
+     * decaying, flat and ill-conditioned spectra, on 1, 2 and 3 workers: σ within 1e-9 relative of DGESDD's
+     * (the Gramian's down to {@value GramianSvd#RESOLVED}·σ₁, which is all it promises; the automatic
+     * choice and Krylov's down to 1e-8·σ₁), U and V orthonormal to 1e-10, A·V = U·Σ, and the method the
+     * task reports is the one expected.
+     */
+    @ParameterizedTest(name = "{0} spectrum, k = {1}, method {2}")
+    @MethodSource("gridCases")
+    void everyMethodOnEverySpectrum(String spectrum, int k, int method) {
+        double[][] a = gridMatrix(spectrum, k);
+        SvdReference.Svd ref = GRID_REFERENCES.computeIfAbsent(spectrum.equals("ill") ? "ill" + k : spectrum,
+                x -> SvdReference.reference(a));
+        boolean beyondGramian = ref.s()[k - 1] < GramianSvd.RESOLVED * ref.s()[0];
+        String expected = switch (method) {
+            case 0 -> beyondGramian || SvdCostModel.choose(GRID_ROWS, GRID_COLS, k, 1) == SvdCostModel.Choice.KRYLOV
+                    ? "krylov" : "gramian";
+            case 1 -> beyondGramian ? "gramian_refined" : "gramian";
+            case 2 -> "krylov";
+            default -> "gramian_refined";
+        };
+        int checked = k;
+        if (method == 1 || method == 3) {
+            while (ref.s()[checked - 1] < GramianSvd.RESOLVED * ref.s()[0]) {
+                checked--;
+            }
+        }
+        for (int workers = 1; workers <= 3; workers++) {
+            String what = spectrum + " k=" + k + " method " + method + ", " + workers + " workers";
+            InProcessTaskRunner.Result r = Tasks.run(TASK, workers, a, k, (byte) method);
+            if (method == 0 && !beyondGramian) {
+                // The cost model's choice depends on the number of workers.
+                expected = SvdCostModel.choose(GRID_ROWS, GRID_COLS, k, workers) == SvdCostModel.Choice.KRYLOV
+                        ? "krylov" : "gramian";
+            }
+            assertEquals(expected, r.scalar("method"), what);
+            Outcome o = new Outcome(SvdReference.column(r.matrix("S")), r.matrix("U"), r.matrix("V"));
+            assertMatches(a, ref, o, checked, 1e-9, 0, what);
+        }
+    }
+
+    /**
+     * The refinement is skipped exactly when σₖ is large enough for the Gramian's eigenvalues (σₖ/σ₁ above
+     * about 1.5e-3), and the σ's are within 1e-9 either way, near the boundary on both sides.
+     */
+    @ParameterizedTest(name = "sigma_k = {0} sigma_1")
+    @ValueSource(doubles = {3e-2, 2e-3, 1e-3, 1e-5})
+    void refinementOnlyWhereTheSpectrumNeedsIt(double smallest) {
+        int k = 30;
+        double[] sigma = new double[60];
+        for (int i = 0; i < sigma.length; i++) {
+            sigma[i] = Math.pow(smallest, (double) i / (k - 1)); // σ_{k-1} = smallest; the tail goes on down
+        }
+        double[][] a = SvdReference.withSpectrum(3000, 120, sigma, 31);
+        SvdReference.Svd ref = SvdReference.reference(a);
+        InProcessTaskRunner.Result r = Tasks.run(TASK, 2, a, k, (byte) 1);
+        String expected = smallest >= 1.5e-3 ? "gramian" : "gramian_refined";
+        assertEquals(expected, r.scalar("method"), "path for sigma_k = " + smallest);
+        Outcome o = new Outcome(SvdReference.column(r.matrix("S")), r.matrix("U"), r.matrix("V"));
+        assertMatches(a, ref, o, k, 1e-9, 0, "sigma_k = " + smallest);
     }
 
     @ParameterizedTest(name = "method {0}")
@@ -149,11 +255,18 @@ class TruncatedSvdTaskTest {
     }
 
     @Test
-    void defaultIsKrylovBeyond4096Columns() {
-        assertTrue(TruncatedSvdTask.usesGramian(0, 4096));
-        assertTrue(!TruncatedSvdTask.usesGramian(0, 4097));
-        assertTrue(TruncatedSvdTask.usesGramian(1, 5000));
-        assertTrue(!TruncatedSvdTask.usesGramian(2, 10));
+    void costModelChoosesByShapeNotByAColumnThreshold() {
+        // The seed's shapes: tall and narrow goes to the Gramian, whatever k.
+        assertEquals(SvdCostModel.Choice.GRAMIAN, SvdCostModel.choose(200_000, 1_000, 20, 2));
+        assertEquals(SvdCostModel.Choice.GRAMIAN, SvdCostModel.choose(200_000, 1_000, 200, 2));
+        assertEquals(SvdCostModel.Choice.GRAMIAN, SvdCostModel.choose(1_000_000, 1_000, 200, 1));
+        // Wide: an n × n eigensolver costs more than the Krylov iterations at small k ...
+        assertEquals(SvdCostModel.Choice.KRYLOV, SvdCostModel.choose(20_000, 10_000, 20, 2));
+        assertEquals(SvdCostModel.Choice.KRYLOV, SvdCostModel.choose(600, 5_000, 10, 3));
+        // ... but not at large k, where the Krylov basis grows with k.
+        assertEquals(SvdCostModel.Choice.GRAMIAN, SvdCostModel.choose(100_000, 5_000, 200, 2));
+        // Beyond the Gramian's memory cap, Krylov whatever the cost.
+        assertEquals(SvdCostModel.Choice.KRYLOV, SvdCostModel.choose(10_000_000, 20_001, 5_000, 1));
     }
 
     @Test
@@ -236,10 +349,20 @@ class TruncatedSvdTaskTest {
     }
 
     @Test
-    void aliasIsTruncatedSVD() {
+    void theSeedsSpellingKeepsTheSeedsOutputs() {
         assertEquals("truncated_svd", TASK.name());
-        assertEquals(List.of("truncated_SVD"), TASK.aliases());
-        assertTrue(new Allib().tasks().stream().anyMatch(t -> t instanceof TruncatedSvdTask), "listed in Allib");
+        assertEquals(List.of("U", "S", "V", "method"), outputNames(TASK));
+        TruncatedSvdTask seed = TruncatedSvdTask.seedForm();
+        assertEquals("truncated_SVD", seed.name());
+        assertEquals(List.of("U", "S", "V"), outputNames(seed));
+        assertEquals(2, new Allib().tasks().stream().filter(t -> t instanceof TruncatedSvdTask).count(), "both in Allib");
+        double[][] a = SvdReference.gaussian(30, 6, 1);
+        InProcessTaskRunner.Result r = Tasks.run(seed, 2, a, 3);
+        assertEquals(3, r.matrix("S").length);
+    }
+
+    private static List<String> outputNames(TruncatedSvdTask task) {
+        return task.signature().outputs().stream().map(o -> o.name()).toList();
     }
 
     @Test
@@ -248,7 +371,7 @@ class TruncatedSvdTaskTest {
         assertBadArguments(() -> Tasks.run(TASK, 2, a, 0));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, 7));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, -1));
-        assertBadArguments(() -> Tasks.run(TASK, 2, a, 3, (byte) 3));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, 3, (byte) 4));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, 3, (byte) -1));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, "3"));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, 3.0));
