@@ -47,6 +47,11 @@ def test_task_names_and_explicit_method_byte(als2):
     alA = als2.send_array(a)
     s_ref = np.linalg.svd(a, compute_uv=False)[:3]
     for name, args in (("allib.truncated_SVD", (3,)), ("truncated_svd", (np.int64(3), np.int8(0)))):
-        _, alS, _ = als2.run_task(name, alA, *args)
-        s = als2.get_array(alS)[:, 0]
+        result = als2.run_task(name, alA, *args)
+        s = als2.get_array(result["S"])[:, 0]
         assert np.max(np.abs(s - s_ref) / s_ref) <= 1e-9, name
+    # The seed's spelling gives the seed's three outputs; ours also says which method ran.
+    assert als2.run_task("truncated_SVD", alA, 3).names == ("U", "S", "V")
+    result = als2.run_task("truncated_svd", alA, 3)
+    assert result.names == ("U", "S", "V", "method")
+    assert result["method"] == "gramian"

@@ -4,96 +4,16 @@ import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
 
 /**
- * Tall-skinny QR and block orthonormalization of column-major blocks (the Krylov and refinement steps of
- * truncated_svd) whose rows are spread over the ranks of a
+ * Block orthonormalization against a basis (the Krylov steps of truncated_svd): block classical
+ * Gram–Schmidt with {@link Tsqr}, for column-major blocks whose rows are spread over the ranks of a
  * communicator (each rank holds its rows, column-major, leading dimension max(1, local rows)), or held
  * whole by one rank ({@code comm == null}).
- *
- * <p>TSQR: each rank factors its rows with Householder QR (DGEQRF, 2·mᵢ·b² flops), rank 0 gathers the
- * p small b × b triangles, factors their stack and broadcasts the resulting R and the p blocks of the
- * stack's Q ((p + 1)·b² values); each rank then forms its rows of Q with one b × b DGEMM. Q is orthonormal
- * to machine precision whatever the condition of the block, unlike Cholesky QR, and R is the same on every
- * rank bit for bit.
  */
 final class BlockOrthogonalizer {
     /** Threshold, relative to the problem's scale, below which a new direction counts as dependent. */
     static final double DEPENDENT = 1e-12;
 
     private BlockOrthogonalizer() {
-    }
-
-    /**
-     * A QR factorization W = Q·R.
-     *
-     * @param q this rank's rows of Q, column-major (rows × b, leading dimension max(1, rows))
-     * @param r R, column-major b × b upper triangular, identical on every rank
-     */
-    record Factor(double[] q, double[] r) {
-        double diagonal(int i, int b) {
-            return r[i + i * b];
-        }
-    }
-
-    /**
-     * Factors a distributed rows × b block W = Q·R (collective).
-     *
-     * @param w this rank's rows, column-major with leading dimension max(1, rows); left unchanged
-     */
-    static Factor qr(Communicator comm, double[] w, int rows, int b) {
-        int ld = Math.max(1, rows);
-        double[] q1 = new double[ld * b];
-        double[] local = new double[b * b];
-        if (rows >= b) {
-            System.arraycopy(w, 0, q1, 0, ld * b);
-            double[] tau = new double[b];
-            Dense.geqrf(rows, b, q1, ld, tau);
-            for (int j = 0; j < b; j++) {
-                for (int i = 0; i <= j; i++) {
-                    local[i + j * b] = q1[i + j * ld];
-                }
-            }
-            Dense.orgqr(rows, b, b, q1, ld, tau);
-        } else {
-            // Fewer rows than columns: W = [I 0]·[W; 0], the second factor b × b.
-            for (int j = 0; j < b; j++) {
-                for (int i = 0; i < rows; i++) {
-                    local[i + j * b] = w[i + j * ld];
-                }
-            }
-            for (int i = 0; i < rows; i++) {
-                q1[i + i * ld] = 1;
-            }
-        }
-        int p = comm == null ? 1 : comm.size();
-        int rank = comm == null ? 0 : comm.rank();
-        int stacked = p * b;
-        double[] shared = new double[b * b + stacked * b]; // R, then the stack's Q (stacked × b)
-        double[][] all = p == 1 ? new double[][] {local} : comm.gather(local, 0);
-        if (rank == 0) {
-            double[] st = new double[stacked * b];
-            for (int r = 0; r < p; r++) {
-                for (int j = 0; j < b; j++) {
-                    System.arraycopy(all[r], j * b, st, r * b + j * stacked, b);
-                }
-            }
-            double[] tau = new double[b];
-            Dense.geqrf(stacked, b, st, stacked, tau);
-            for (int j = 0; j < b; j++) {
-                for (int i = 0; i <= j; i++) {
-                    shared[i + j * b] = st[i + j * stacked];
-                }
-            }
-            Dense.orgqr(stacked, b, b, st, stacked, tau);
-            System.arraycopy(st, 0, shared, b * b, stacked * b);
-        }
-        if (p > 1) {
-            comm.bcast(shared, 0, shared.length, 0);
-        }
-        double[] r = new double[b * b];
-        System.arraycopy(shared, 0, r, 0, b * b);
-        double[] q = new double[ld * b];
-        Dense.gemm("N", "N", rows, b, b, 1, q1, 0, ld, shared, b * b + rank * b, stacked, 0, q, 0, ld);
-        return new Factor(q, r);
     }
 
     /** x ← x − basis·(basisᵀ·x) over the first s basis columns (collective unless comm is null). */
@@ -147,9 +67,9 @@ final class BlockOrthogonalizer {
         for (int attempt = 0; attempt < 8; attempt++) {
             double[] x = work.clone();
             scale = Math.max(scale, projectAndMeasure(comm, basis, ldBasis, s, x, ld, rows, b, true));
-            Factor first = qr(comm, x, rows, b);
+            Tsqr.Factor first = Tsqr.factor(comm, x, rows, b, true);
             project(comm, basis, ldBasis, s, first.q(), ld, rows, b);
-            Factor second = qr(comm, first.q(), rows, b);
+            Tsqr.Factor second = Tsqr.factor(comm, first.q(), rows, b, true);
             boolean dependent = false;
             double randomScale = (scale > 0 ? scale : 1) / Math.sqrt(Math.max(1, totalRows));
             for (int i = 0; i < b; i++) {

@@ -1,5 +1,6 @@
 package alchemist.allib;
 
+import alchemist.server.LapackReference;
 import org.netlib.util.intW;
 
 /** Local dense eigen- and singular value decompositions with LAPACK, for one rank's small problems. */
@@ -54,35 +55,12 @@ final class Eigen {
     }
 
     /**
-     * A thin SVD A = U·diag(s)·Vᵀ.
-     *
-     * @param u  column-major m × p, p = min(m, n)
-     * @param s  descending, p
-     * @param vt column-major p × n
-     */
-    record Svd(double[] u, double[] s, double[] vt) {
-    }
-
-    /**
-     * The thin SVD of a small column-major m × n matrix with LAPACK's divide and conquer DGESDD.
+     * The thin SVD of a small column-major m × n matrix with LAPACK's DGESDD: U column-major m × p
+     * (leading dimension m), s descending (p), Vᵀ column-major p × n, p = min(m, n).
      *
      * @param a column-major, leading dimension lda; destroyed
      */
-    static Svd svd(double[] a, int m, int n, int lda) {
-        int p = Math.min(m, n);
-        double[] s = new double[p];
-        // dev.ludovic.netlib's bounds check wants room for m columns of U even with jobz "S".
-        double[] u = new double[m * m];
-        double[] vt = new double[p * n];
-        int[] iwork = new int[8 * Math.max(1, p)];
-        intW info = new intW(0);
-        double[] query = new double[1];
-        Linalg.LAPACK.dgesdd("S", m, n, a, lda, s, u, Math.max(1, m), vt, Math.max(1, p), query, -1, iwork, info);
-        Linalg.checkInfo("dgesdd", info);
-        double[] work = new double[Math.max(1, (int) query[0])];
-        Linalg.LAPACK.dgesdd("S", m, n, a, lda, s, u, Math.max(1, m), vt, Math.max(1, p), work, work.length, iwork,
-                info);
-        Linalg.checkInfo("dgesdd", info);
-        return new Svd(u, s, vt);
+    static LapackReference.Svd svd(double[] a, int m, int n, int lda) {
+        return LapackReference.thinSvd(a, m, n, lda);
     }
 }

@@ -1,5 +1,6 @@
 package alchemist.allib;
 
+import alchemist.server.LapackReference;
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
 import java.util.Arrays;
@@ -114,7 +115,7 @@ final class GramianSvd {
         double[] z = new double[n * k];
         Dense.gemm("N", "N", n, k, rows, 1, a, 0, n, f.u(), 0, Math.max(1, rows), 0, z, 0, n);
         comm.allreduce(z, ReduceOp.SUM);
-        double[] v1 = root ? BlockOrthogonalizer.qr(null, z, n, k).q() : new double[n * k];
+        double[] v1 = root ? Tsqr.factor(null, z, n, k, true).q() : new double[n * k];
         comm.bcast(v1, 0, v1.length, 0);
         return rayleighRitz(comm, a, rows, n, k, v1, Path.GRAMIAN_REFINED);
     }
@@ -146,10 +147,10 @@ final class GramianSvd {
         int ld = Math.max(1, rows);
         double[] w = new double[ld * k];
         Dense.gemm("T", "N", rows, k, n, 1, a, 0, n, v0, 0, n, 0, w, 0, ld);
-        BlockOrthogonalizer.Factor qr = BlockOrthogonalizer.qr(comm, w, rows, k);
+        Tsqr.Factor qr = Tsqr.factor(comm, w, rows, k, true);
         double[] shared = new double[k + k * k + n * k]; // σ, Ũ (k × k), V = V₀·Ṽ (n × k)
         if (comm.rank() == 0) {
-            Eigen.Svd small = Eigen.svd(qr.r().clone(), k, k, k);
+            LapackReference.Svd small = Eigen.svd(qr.r().clone(), k, k, k);
             System.arraycopy(small.s(), 0, shared, 0, k);
             System.arraycopy(small.u(), 0, shared, k, k * k);
             Dense.gemm("N", "T", n, k, k, 1, v0, 0, n, small.vt(), 0, k, 0, shared, k + k * k, n);

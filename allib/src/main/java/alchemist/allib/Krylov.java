@@ -1,5 +1,6 @@
 package alchemist.allib;
 
+import alchemist.server.LapackReference;
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
 
@@ -121,7 +122,7 @@ final class Krylov {
         double sigma1 = 0;
         int iterations = 0;
         int restarts = 0;
-        Eigen.Svd ritz = null;
+        LapackReference.Svd ritz = null;
         while (true) {
             iterations++;
             // A step: U's new block, orthonormalized against U.
@@ -178,7 +179,7 @@ final class Krylov {
      *
      * @return the Ritz decomposition of B
      */
-    private static Eigen.Svd decide(double[] cz, int s, int sU, int bp, int n, int k, int b, int r, int sMax,
+    private static LapackReference.Svd decide(double[] cz, int s, int sU, int bp, int n, int k, int b, int r, int sMax,
             int keepOnRestart, double[] v, double[] proj, int iterations, double[] msg) {
         for (int j = 0; j < bp; j++) {
             for (int i = 0; i < sMax; i++) {
@@ -192,7 +193,7 @@ final class Krylov {
         for (int j = 0; j < s; j++) {
             System.arraycopy(proj, j * sMax, small, j * s, s);
         }
-        Eigen.Svd ritz = Eigen.svd(small, s, s, s);
+        LapackReference.Svd ritz = Eigen.svd(small, s, s, s);
         double sigma1 = ritz.s()[0];
         // ‖Aᵀ·U·xᵢ − σᵢ·V·yᵢ‖ = ‖Z⊥·xᵢ‖ over the rows of xᵢ for the newest block.
         double residual = 0;
@@ -240,7 +241,7 @@ final class Krylov {
 
     /** Broadcasts rank 0's top k Ritz triplets and forms this rank's rows of U. */
     private static Result finish(Communicator comm, double[] u, int ld, int rows, double[] v, int n, int s, int k,
-            Eigen.Svd ritz, int iterations, int restarts, double residual) {
+            LapackReference.Svd ritz, int iterations, int restarts, double residual) {
         double[] shared = new double[k + s * k + n * k]; // σ, X (s × k), V·Y (n × k)
         if (comm.rank() == 0) {
             System.arraycopy(ritz.s(), 0, shared, 0, k);

@@ -52,23 +52,19 @@ final class LeastSquaresTask implements Task {
         QrTask.requireSameRows(a, b);
         int rows = a.localRows();
 
-        double[] qLocal = new double[rows * n];
-        double[] r = Tsqr.factor(ctx.comm(), a.values(), rows, n, qLocal);
+        int ld = Math.max(1, rows);
+        Tsqr.Factor f = Tsqr.factor(ctx.comm(), Dense.rowToCol(a.values(), rows, n, ld), rows, n, true);
+        double[] qLocal = f.q(); // column-major rows × n
+        double[] rc = f.r(); // column-major n × n
 
-        // Qᵀb, n × q row-major = column-major (Qᵀb)ᵀ = bᵀ (q × rows) · Q (rows × n).
+        // Qᵀb, n × q row-major = column-major (Qᵀb)ᵀ = bᵀ (q × rows, b's row-major rows) · Q (rows × n).
         double[] z = new double[n * q];
-        if (rows > 0) {
-            Linalg.BLAS.dgemm("N", "T", q, n, rows, 1.0, b.values(), q, qLocal, n, 0.0, z, q);
-        }
+        Dense.gemm("N", "N", q, n, rows, 1.0, b.values(), 0, q, qLocal, 0, ld, 0.0, z, 0, q);
         ctx.comm().allreduce(z, ReduceOp.SUM);
 
-        // Solve R x = Qᵀb, column-major: R (row-major upper) transposed, right-hand sides n × q.
-        double[] rc = new double[n * n];
+        // Solve R x = Qᵀb, column-major, right-hand sides n × q.
         double[] x = new double[n * q];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                rc[i + j * n] = r[i * n + j];
-            }
             for (int c = 0; c < q; c++) {
                 x[i + c * n] = z[i * q + c];
             }

@@ -36,8 +36,11 @@ final class QrTask implements Task {
         requireTall("qr", a);
         RowBlock q = ctx.createMatrix("Q", a.numRows(), n);
         requireSameRows(a, q);
-        double[] r = Tsqr.factor(ctx.comm(), a.values(), a.localRows(), n, q.values());
-        ctx.putWholeMatrix("R", r, n, n);
+        int rows = a.localRows();
+        int ld = Math.max(1, rows);
+        Tsqr.Factor f = Tsqr.factor(ctx.comm(), Dense.rowToCol(a.values(), rows, n, ld), rows, n, true);
+        Dense.colToRow(f.q(), ld, rows, n, q.values());
+        ctx.putWholeMatrix("R", Dense.colToRow(f.r(), n, n, n), n, n);
     }
 
     /** @throws IllegalArgumentException if A has fewer rows than columns */

@@ -2,6 +2,7 @@ package alchemist.allib;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import alchemist.server.LapackReference;
 import java.util.Random;
 import org.netlib.util.intW;
 
@@ -61,25 +62,14 @@ final class SvdReference {
         int m = a.length;
         int n = a[0].length;
         int p = Math.min(m, n);
-        double[] c = TestMatrices.columnMajor(a);
-        double[] s = new double[p];
-        double[] u = new double[m * m]; // dev.ludovic.netlib's check wants m columns even for jobz "S"
-
-        double[] vt = new double[p * n];
-        int[] iwork = new int[8 * p];
-        intW info = new intW(0);
-        double[] query = new double[1];
-        Linalg.LAPACK.dgesdd("S", m, n, c, m, s, u, m, vt, p, query, -1, iwork, info);
-        double[] work = new double[(int) query[0]];
-        Linalg.LAPACK.dgesdd("S", m, n, c, m, s, u, m, vt, p, work, work.length, iwork, info);
-        assertTrue(info.val == 0, "dgesdd info " + info.val);
+        LapackReference.Svd svd = LapackReference.thinSvd(a);
         double[][] v = new double[n][p];
         for (int j = 0; j < n; j++) {
             for (int l = 0; l < p; l++) {
-                v[j][l] = vt[l + j * p];
+                v[j][l] = svd.vt()[l + j * p];
             }
         }
-        return new Svd(s, TestMatrices.fromColumnMajor(u, m, p), v);
+        return new Svd(svd.s(), TestMatrices.fromColumnMajor(svd.u(), m, p), v);
     }
 
     /** @return max over i of |got[i] − want[i]| / want[i], over the first {@code count} values */
