@@ -19,6 +19,7 @@ public final class Allib implements Library {
         return List.of(
                 new GramTask(),
                 new TruncatedSvdTask(),
+                new RandomizedSvdTask(),
                 new PcaTask(),
                 new MatmulTask(),
                 new QrTask(),
