@@ -13,7 +13,8 @@ import alchemist.server.comm.ReduceOp;
  * a seed of their own, so they are independent of the test matrix that made U and V. Cost per rank:
  * 2·m·n·r/p + 2·m·k·r/p flops, an allreduce of r values. The bound holds for E in exact arithmetic; the
  * products add rounding of about ε·‖A‖ to each ‖E·ωᵢ‖, which only matters when E is itself at that level.
- * Being a bound through ‖E·ω‖ ≈ ‖E‖_F, it overshoots ‖E‖₂ by about 8·‖E‖_F/‖E‖₂ (at most 8·√rank(E)).
+ * Since E‖E·ω‖² = ‖E‖_F², it overshoots ‖E‖₂ by about 8·‖E‖_F/‖E‖₂ (between 8 and 8·√rank(E)), and up to
+ * about twice that again from taking the largest of the r draws.
  */
 final class ResidualNormBound {
     static final double ALPHA = 10;
