@@ -21,8 +21,9 @@ import java.util.Arrays;
  * Cost per rank with p ranks: (2q + 2)·2·m·n·l/p flops in products with A or Aᵀ (one pass = 2·m·n·l/p),
  * (q + 1)·4·m·l²/p in TSQR and U = Q·Ũ; on rank 0 q Householder QRs of n × l (4·n·l² flops each) and the
  * SVD of l × n; communication: q + 1 allreduces of n·l values, q broadcasts of n·l and one of
- * l + l² + n·k, q + 1 TSQRs (a gather of l² values per rank and a broadcast of (p + 1)·l²). Memory:
- * (m/p)·l for Y, Q and U, a few n·l on every rank.
+ * l + l² + n·k, q + 1 TSQRs (a gather of l² values per rank and a broadcast of (p + 1)·l²). Every rank
+ * generates Ω itself (n·l Gaussian entries, about 0.1 µs each: small beside one pass over A unless a rank
+ * holds fewer than a few hundred rows). Memory: (m/p)·l for Y, Q and U, a few n·l on every rank.
  *
  * <p>Every decision is taken from values that rank 0 computed and broadcast, and the products are
  * deterministic, so the same seed on the same number of ranks gives the same bits; other numbers of ranks
