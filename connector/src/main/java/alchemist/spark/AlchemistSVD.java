@@ -119,11 +119,7 @@ public final class AlchemistSVD {
         long t1 = System.nanoTime();
         AlResult r;
         try {
-            Object[] args = options.arguments(k);
-            Object[] withMatrix = new Object[args.length + 1];
-            withMatrix[0] = a;
-            System.arraycopy(args, 0, withMatrix, 1, args.length);
-            r = ac.runTask(options.task(), withMatrix);
+            r = ac.runTask(options.task(), options.arguments(a, k));
         } finally {
             a.free();
         }

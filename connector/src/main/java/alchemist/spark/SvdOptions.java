@@ -54,9 +54,9 @@ public final class SvdOptions implements Serializable {
         return randomized ? "randomized_svd" : "truncated_svd";
     }
 
-    /** @return the task's arguments after the matrix */
-    Object[] arguments(int k) {
-        return randomized ? new Object[] {k, oversampling, powerIterations, seed} : new Object[] {k};
+    /** @return the task's arguments: the matrix, k and, when randomized, the parameters */
+    Object[] arguments(AlMatrix a, int k) {
+        return randomized ? new Object[] {a, k, oversampling, powerIterations, seed} : new Object[] {a, k};
     }
 
     @Override
