@@ -317,6 +317,27 @@ class AlchemistSession:
             return TaskResult(outputs)
         return self._call(Command.RUN_TASK, w, parse)
 
+    def randomized_svd(self, matrix, k, oversampling=10, power_iterations=2, seed=0):
+        """allib's ``randomized_svd``: an approximate rank-k SVD by random sampling (allib must be loaded).
+
+        Args:
+            matrix: the handle of A (m x n).
+            k: singular values and vectors wanted, 1 <= k <= min(m, n).
+            oversampling: extra samples; k + oversampling is capped at min(m, n).
+            power_iterations: passes of subspace iteration (0..50); more give the top values more digits.
+            seed: drives the random test matrices; the same seed on the same workers gives the same bits.
+
+        Returns:
+            a :class:`~alchemist.handles.TaskResult` ``(U, S, V, error_estimate)``: U (m x k), S (k x 1,
+            descending) and V (n x k) handles, and ``error_estimate``, a float that bounds the spectral norm
+            of A - U diag(S) V^T from above with probability at least 1 - 1e-10.
+
+        Raises:
+            AlchemistError: ERROR 11 for a bad k, oversampling or power_iterations.
+        """
+        return self.run_task("randomized_svd", matrix, int(k), int(oversampling), int(power_iterations),
+                             np.int64(seed))
+
     # --- the end ---
 
     def shut_down_server(self):

@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * The standard Alchemist task library. Load it with {@code loadLibrary("allib", "")} from a server whose
  * library directory holds its jar; its tasks then run as {@code truncated_svd} or {@code allib.truncated_svd}.
+ * Each task's class documents its signature, algorithm and costs; for the SVD, {@link TruncatedSvdTask} gives
+ * singular values to LAPACK's accuracy and {@link RandomizedSvdTask} an approximation in fewer passes over A,
+ * with a probabilistic bound on its error.
  */
 public final class Allib implements Library {
     @Override
@@ -20,6 +23,7 @@ public final class Allib implements Library {
                 new GramTask(),
                 TruncatedSvdTask.withMethodOutput(),
                 TruncatedSvdTask.seedForm(),
+                new RandomizedSvdTask(),
                 new PcaTask(),
                 new MatmulTask(),
                 new QrTask(),

@@ -141,4 +141,26 @@ final class Dense {
         Linalg.LAPACK.dorgqr(m, n, k, a, lda, tau, work, work.length, info);
         Linalg.checkInfo("dorgqr", info);
     }
+
+    /**
+     * @return a standard normal value determined by (seed, row, col) alone (Box–Muller on two of
+     *         {@link #randomEntry}'s uniforms; StrictMath so that every JVM gives the same bits), for random
+     *         blocks whose probabilistic guarantees assume Gaussian entries
+     */
+    static double gaussianEntry(long seed, long row, long col) {
+        double u1 = (1 - randomEntry(seed, row, col)) / 2; // (0, 1]: the logarithm stays finite
+        double u2 = randomEntry(mix(seed + 1), row, col);  // [-1, 1): the angle's half-turns
+        return StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(StrictMath.PI * u2);
+    }
+
+    /** @return a column-major rows × cols block of {@link #gaussianEntry}(seed, i, j), the same on every rank */
+    static double[] gaussianBlock(long seed, int rows, int cols) {
+        double[] g = new double[rows * cols];
+        for (int j = 0; j < cols; j++) {
+            for (int i = 0; i < rows; i++) {
+                g[i + j * rows] = gaussianEntry(seed, i, j);
+            }
+        }
+        return g;
+    }
 }

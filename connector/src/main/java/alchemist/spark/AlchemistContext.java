@@ -257,7 +257,7 @@ public final class AlchemistContext implements AutoCloseable {
 
     /** As {@link #computeSVD(IndexedRowMatrix, int, boolean)}, for a {@code RowMatrix}. */
     public SingularValueDecomposition<RowMatrix, Matrix> computeSVD(RowMatrix m, int k, boolean computeU) {
-        return AlchemistSVD.computeSVD(this, m, k, computeU);
+        return AlchemistSVD.computeSVD(this, m, k, computeU, SvdOptions.truncated());
     }
 
     synchronized MatrixHandle createMatrix(long rows, long cols) {

@@ -23,14 +23,32 @@ import scala.Tuple2;
  * U (when asked for) an {@code IndexedRowMatrix} with a row for each row index of the input. Singular
  * vectors agree with MLlib's up to sign. U is pulled into Spark's storage (memory and disk) before this
  * returns, so nothing is left on Alchemist afterwards.
+ *
+ * <p>With {@link SvdOptions#randomized} the same calls run allib's {@code randomized_svd} instead: an
+ * approximation (the top singular values to many digits on a decaying spectrum, a few percent low on a
+ * flat one) with fewer passes over the matrix, and {@link Run#errorEstimate()} a bound on ‖A − U·diag(s)·Vᵀ‖₂
+ * that holds with probability at least 1 − 1e-10.
  */
 public final class AlchemistSVD {
     private AlchemistSVD() {
     }
 
-    /** The result and how long each phase took. */
+    /**
+     * The result, how long each phase took, and how it was computed.
+     *
+     * @param method        what the task reports: for {@code truncated_svd} its "method" output where it has
+     *                      one, else "truncated_svd"; "randomized" for {@code randomized_svd}
+     * @param errorEstimate for "randomized", the task's bound on the spectral norm of A − U·diag(s)·Vᵀ (holds
+     *                      with probability at least 1 − 1e-10); NaN otherwise
+     */
     public record Run(SingularValueDecomposition<IndexedRowMatrix, Matrix> svd, double sendSeconds,
-            double computeSeconds, double fetchSeconds) {
+            double computeSeconds, double fetchSeconds, String method, double errorEstimate) {
+        /** A truncated_svd run, as before methods were reported. */
+        public Run(SingularValueDecomposition<IndexedRowMatrix, Matrix> svd, double sendSeconds, double computeSeconds,
+                double fetchSeconds) {
+            this(svd, sendSeconds, computeSeconds, fetchSeconds, "truncated_svd", Double.NaN);
+        }
+
         public double totalSeconds() {
             return sendSeconds + computeSeconds + fetchSeconds;
         }
@@ -44,13 +62,26 @@ public final class AlchemistSVD {
 
     /** Computes on the application's {@link AlchemistContext#getOrCreate context}. */
     public static SingularValueDecomposition<RowMatrix, Matrix> computeSVD(RowMatrix m, int k, boolean computeU) {
-        return computeSVD(AlchemistContext.getOrCreate(SparkSession.active()), m, k, computeU);
+        return computeSVD(AlchemistContext.getOrCreate(SparkSession.active()), m, k, computeU, SvdOptions.truncated());
+    }
+
+    /** As {@link #computeSVD(IndexedRowMatrix, int, boolean)}, computed as the options say. */
+    public static SingularValueDecomposition<IndexedRowMatrix, Matrix> computeSVD(IndexedRowMatrix m, int k,
+            boolean computeU, SvdOptions options) {
+        return run(AlchemistContext.getOrCreate(SparkSession.active()), m, k, computeU, options).svd();
+    }
+
+    /** As {@link #computeSVD(RowMatrix, int, boolean)}, computed as the options say. */
+    public static SingularValueDecomposition<RowMatrix, Matrix> computeSVD(RowMatrix m, int k, boolean computeU,
+            SvdOptions options) {
+        return computeSVD(AlchemistContext.getOrCreate(SparkSession.active()), m, k, computeU, options);
     }
 
     static SingularValueDecomposition<RowMatrix, Matrix> computeSVD(AlchemistContext ac, RowMatrix m, int k,
-            boolean computeU) {
+            boolean computeU, SvdOptions options) {
         JavaRDD<IndexedRow> indexed = m.rows().toJavaRDD().zipWithIndex().map(t -> new IndexedRow(t._2(), t._1()));
-        var svd = run(ac, new IndexedRowMatrix(indexed.rdd(), m.numRows(), (int) m.numCols()), k, computeU).svd();
+        var svd = run(ac, new IndexedRowMatrix(indexed.rdd(), m.numRows(), (int) m.numCols()), k, computeU, options)
+                .svd();
         RowMatrix u = svd.U() == null ? null : svd.U().toRowMatrix(); // rows in index order, as zipWithIndex numbered them
         return new SingularValueDecomposition<>(u, svd.s(), svd.V());
     }
@@ -62,10 +93,18 @@ public final class AlchemistSVD {
      * @param k number of singular values, 1 ≤ k ≤ min(m, n)
      */
     public static Run run(AlchemistContext ac, IndexedRowMatrix m, int k, boolean computeU) {
+        return run(ac, m, k, computeU, SvdOptions.truncated());
+    }
+
+    /**
+     * As {@link #run(AlchemistContext, IndexedRowMatrix, int, boolean)}, with the task and its parameters
+     * from the options.
+     */
+    public static Run run(AlchemistContext ac, IndexedRowMatrix m, int k, boolean computeU, SvdOptions options) {
         ac.loadLibrary("allib");
         boolean persisted = persistIfNeeded(m.rows().toJavaRDD()); // read more than once: sizes, rows, U's indices
         try {
-            return sendComputeFetch(ac, m, k, computeU);
+            return sendComputeFetch(ac, m, k, computeU, options);
         } finally {
             if (persisted) {
                 m.rows().unpersist(false);
@@ -73,13 +112,14 @@ public final class AlchemistSVD {
         }
     }
 
-    private static Run sendComputeFetch(AlchemistContext ac, IndexedRowMatrix m, int k, boolean computeU) {
+    private static Run sendComputeFetch(AlchemistContext ac, IndexedRowMatrix m, int k, boolean computeU,
+            SvdOptions options) {
         long t0 = System.nanoTime();
         AlMatrix a = ac.send(m);
         long t1 = System.nanoTime();
         AlResult r;
         try {
-            r = ac.runTask("truncated_svd", a, k);
+            r = ac.runTask(options.task(), options.arguments(a, k));
         } finally {
             a.free();
         }
@@ -93,12 +133,21 @@ public final class AlchemistSVD {
             IndexedRowMatrix uRows = computeU ? fetchU(u, m) : null;
             long t3 = System.nanoTime();
             return new Run(new SingularValueDecomposition<>(uRows, sigma, vLocal), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                    (t3 - t2) / 1e9);
+                    (t3 - t2) / 1e9, method(options, r), options.isRandomized()
+                            ? ((Number) r.scalar("error_estimate")).doubleValue() : Double.NaN);
         } finally {
             u.free();
             s.free();
             v.free();
         }
+    }
+
+    /** @return the method a run reports (see {@link Run#method()}) */
+    private static String method(SvdOptions options, AlResult r) {
+        if (options.isRandomized()) {
+            return "randomized";
+        }
+        return r.names().contains("method") ? String.valueOf(r.scalar("method")) : "truncated_svd";
     }
 
     /**

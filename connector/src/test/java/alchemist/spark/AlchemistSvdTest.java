@@ -59,6 +59,48 @@ class AlchemistSvdTest {
         assertEquals(2500, ours.U().numRows());
         assertEquals(8, ours.U().numCols());
         assertTrue(run.sendSeconds() > 0 && run.computeSeconds() > 0 && run.fetchSeconds() > 0, run.toString());
+        assertEquals("truncated_svd", run.method());
+        assertTrue(Double.isNaN(run.errorEstimate()), "no estimate for truncated_svd");
+    }
+
+    @Test
+    void randomizedAgreesWithMllibOnADecayingSpectrumAndItsEstimateBoundsTheError() {
+        // σⱼ about 10·√2000·0.8^j. With l = 18 samples and 2 power iterations the Ritz values' relative
+        // error is about (σ₁₉/σ₈)^10 = 0.8^100 = 2e-10; 1e-8 leaves room for the spectrum's unevenness.
+        double[][] a = SparkTests.separated(2000, 40, 19);
+        IndexedRowMatrix m = new IndexedRowMatrix(jsc.parallelize(SparkTests.shuffledRows(a, i -> true, 20), 4).rdd());
+        m.rows().cache();
+        var mllib = m.computeSVD(8, false, 1e-9);
+        AlchemistSVD.Run run = AlchemistSVD.run(ac, m, 8, true, SvdOptions.randomized(10, 2, 3L));
+        var ours = run.svd();
+        assertEquals("randomized", run.method());
+        for (int i = 0; i < 8; i++) {
+            double rel = Math.abs(mllib.s().apply(i) - ours.s().apply(i)) / mllib.s().apply(i);
+            assertTrue(rel <= 1e-8, "sigma_" + i + ": MLlib " + mllib.s().apply(i) + ", randomized " + ours.s().apply(i));
+        }
+        Map<Long, double[]> u = rowsByIndex(ours.U());
+        double[][] residual = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            residual[i] = a[i].clone();
+            for (int j = 0; j < a[0].length; j++) {
+                for (int l = 0; l < 8; l++) {
+                    residual[i][j] -= u.get((long) i)[l] * ours.s().apply(l) * ours.V().apply(j, l);
+                }
+            }
+        }
+        double measured = alchemist.server.LapackReference.singularValues(residual)[0];
+        double[] sigma = alchemist.server.LapackReference.singularValues(a);
+        assertTrue(run.errorEstimate() >= measured && run.errorEstimate() <= 100 * measured,
+                "estimate " + run.errorEstimate() + ", measured " + measured);
+        assertTrue(run.errorEstimate() >= sigma[8], "estimate " + run.errorEstimate() + " < sigma_9 " + sigma[8]);
+
+        RowMatrix rm = m.toRowMatrix();
+        var rowSvd = AlchemistSVD.computeSVD(rm, 8, false, SvdOptions.randomized(10, 2, 3L));
+        assertNull(rowSvd.U());
+        // Its rows in another order (toRowMatrix drops the indices): the same Ω, so the same σ up to rounding.
+        for (int i = 0; i < 8; i++) {
+            assertEquals(ours.s().apply(i), rowSvd.s().apply(i), 1e-12 * ours.s().apply(0), "sigma_" + i);
+        }
     }
 
     @Test
