@@ -90,13 +90,13 @@ final class ScaleBenchResults {
         out.printf(Locale.ROOT, "%s, %d cores, load average %s at the start, heap %.0f GiB, %s%n%n", machine.date(),
                 machine.cores(), machine.loadAverage(), machine.heapBytes() / (double) (1L << 30), machine.blas());
         out.println("| m × n | spectrum | k | backend | workers (BLAS threads each) | allib truncated_svd, min / median / max "
-                + "| method | LAPACK, 1 process (threads) | allib / LAPACK | randomized_svd | randomized S error (estimate) "
+                + "| method | S vs LAPACK | LAPACK, 1 process (threads) | allib / LAPACK | randomized_svd | randomized S error (estimate) "
                 + "| MLlib auto | note |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %,d × %,d | %s | %d | %s | %d (%s) | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            out.printf(Locale.ROOT, "| %,d × %,d | %s | %d | %s | %d (%s) | %s | %s | %.1e | %s | %s | %s | %s | %s | %s |%n",
                     r.rows(), r.cols(), r.spectrum(), r.k(), r.backend(), r.workers(), threads(r.blasThreads()),
-                    r.allib(), r.method(), r.lapack().runs() == 0 ? "-"
+                    r.allib(), r.method(), r.allibVsLapack(), r.lapack().runs() == 0 ? "-"
                             : String.format(Locale.ROOT, "%.2f s (%s)", r.lapack().min(), threads(r.lapackThreads())),
                     ratio(r.allib().min() / r.lapack().min()), r.randomized(),
                     Double.isNaN(r.randomizedError()) ? "n/a" : String.format(Locale.ROOT, "%.1e (%.1e)",
