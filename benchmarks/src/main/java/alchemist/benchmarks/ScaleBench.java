@@ -124,7 +124,7 @@ public final class ScaleBench {
         Files.createDirectories(o.out());
         int envThreads = BlasThreads.get();
         ScaleBenchResults.Machine machine = new ScaleBenchResults.Machine(ZonedDateTime.now().toString(),
-                Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.getRuntime().maxMemory(),
+                Runtime.getRuntime().availableProcessors(), SvdVsMllib.loadAverage(), Runtime.getRuntime().maxMemory(),
                 NativeLinalg.describe());
         System.out.printf("ScaleBench %s: %d cores, load average %s, max heap %,d MiB, %s, OPENBLAS_NUM_THREADS=%s "
                 + "(OpenBLAS reports %d; set per phase: the reference every core, each embedded worker cores / W, each "
@@ -157,7 +157,7 @@ public final class ScaleBench {
             System.out.println();
             bench.notes.forEach(n -> System.out.println("- " + n));
         }
-        System.out.printf("%nwrote %s and %d charts in %s; load average %s%n", csv, charts.size(), o.out(), loadAverage());
+        System.out.printf("%nwrote %s and %d charts in %s; load average %s%n", csv, charts.size(), o.out(), SvdVsMllib.loadAverage());
     }
 
     static Options parse(String[] args) {
@@ -216,14 +216,6 @@ public final class ScaleBench {
         return Arrays.stream(list.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     }
 
-    static String loadAverage() {
-        try {
-            return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
-        } catch (Exception e) {
-            return "?";
-        }
-    }
-
     /** @return MemAvailable from /proc/meminfo, or Long.MAX_VALUE where it cannot be read */
     private static long availableMemory() {
         try {
@@ -265,7 +257,7 @@ public final class ScaleBench {
                     matrixBytes / (double) GIB, Runtime.getRuntime().maxMemory() / (double) GIB));
             return;
         }
-        System.out.printf("%n%s (%.2f GB), load average %s%n", shape, matrixBytes / 1e9, loadAverage());
+        System.out.printf("%n%s (%.2f GB), load average %s%n", shape, matrixBytes / 1e9, SvdVsMllib.loadAverage());
 
         int lapackThreads = BlasThreads.set(cores);
         Map<Integer, TaskTiming> reference = reference(g, ks, lapackThreads);

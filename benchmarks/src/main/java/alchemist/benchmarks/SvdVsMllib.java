@@ -140,7 +140,8 @@ public final class SvdVsMllib {
         return out;
     }
 
-    private static String loadAverage() {
+    /** @return the 1, 5 and 15 minute load averages, or "?" off Linux */
+    static String loadAverage() {
         try {
             return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
         } catch (Exception e) {
