@@ -36,6 +36,7 @@ done
 cp="$cp:$SPARK_JARS/*"
 cd "$root"
 # -Xms = -Xmx with AlwaysPreTouch: the heap is faulted in once at start-up, not inside timed phases.
+# ALCHEMIST_JVM_OPTS: the opens Spark needs and --enable-native-access (openblas_set_num_threads), from the root pom.
 exec "$JAVA_HOME/bin/java" -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch "${ALCHEMIST_JVM_OPTS[@]}" \
-    --enable-native-access=ALL-UNNAMED -Dspark.log.level=WARN ${BENCH_JVM_OPTS:-} -cp "$cp" \
+    -Dspark.log.level=WARN ${BENCH_JVM_OPTS:-} -cp "$cp" \
     alchemist.benchmarks.ScaleBench --library-dir "$root/allib/target" --server-script "$root/bin/alchemist-server" "$@"
