@@ -7,9 +7,7 @@ import alchemist.client.TaskResult;
 import alchemist.server.AlchemistServer;
 import alchemist.server.NativeLinalg;
 import dev.ludovic.netlib.blas.BLAS;
-import dev.ludovic.netlib.lapack.LAPACK;
 import java.nio.file.Path;
-import org.netlib.util.intW;
 
 /**
  * allib's {@code truncated_svd} on an embedded server against what the hardware allows, in one run:
@@ -28,7 +26,6 @@ import org.netlib.util.intW;
  */
 public final class SvdBench {
     private static final BLAS BLAS_ = BLAS.getInstance();
-    private static final LAPACK LAPACK_ = LAPACK.getInstance();
 
     private SvdBench() {
     }
@@ -80,10 +77,9 @@ public final class SvdBench {
             }
         }
 
-        double[] a = new double[rows * cols];
-        source.readRows(0, rows, a);
+        HeldMatrix a = HeldMatrix.read(source);
         long t0 = System.nanoTime();
-        double[] reference = lapackGramianSvd(a, rows, cols, k);
+        double[] reference = a.gramianSvd(k);
         double lapackSeconds = (System.nanoTime() - t0) / 1e9;
 
         double worst = 0;
@@ -133,7 +129,7 @@ public final class SvdBench {
             for (int i = 0; i < k; i++) {
                 sOut[i] = s[i][0];
             }
-            svd.asMap().values().forEach(h -> als.freeMatrix((MatrixHandle) h));
+            freeMatrices(als, svd);
             if (r > 0) {
                 best = Math.min(best, seconds);
                 System.out.printf("  allib truncated_svd (%s) run %d: %.2f s%n", where, r, seconds);
@@ -144,36 +140,10 @@ public final class SvdBench {
         return best;
     }
 
-    /**
-     * One process, all cores: DSYRK on the whole row-major matrix, DSYEVR for the top k, (A·V)ᵀ by DGEMM;
-     * returns the top k singular values.
-     */
-    static double[] lapackGramianSvd(double[] a, int rows, int cols, int k) {
-        double[] g = new double[cols * cols];
-        BLAS_.dsyrk("U", "N", cols, rows, 1.0, a, cols, 0.0, g, cols);
-        double[] w = new double[cols];
-        double[] z = new double[cols * k];
-        int[] isuppz = new int[2 * cols];
-        intW found = new intW(0);
-        intW info = new intW(0);
-        double[] work = new double[1];
-        int[] iwork = new int[1];
-        LAPACK_.dsyevr("V", "I", "U", cols, g, cols, 0, 0, cols - k + 1, cols, 0, found, w, z, cols, isuppz, work, -1,
-                iwork, -1, info);
-        work = new double[(int) work[0]];
-        iwork = new int[iwork[0]];
-        LAPACK_.dsyevr("V", "I", "U", cols, g, cols, 0, 0, cols - k + 1, cols, 0, found, w, z, cols, isuppz, work,
-                work.length, iwork, iwork.length, info);
-        if (info.val != 0) {
-            throw new IllegalStateException("dsyevr info " + info.val);
-        }
-        double[] u = new double[rows * k];
-        BLAS_.dgemm("T", "N", k, rows, cols, 1.0, z, cols, a, cols, 0.0, u, k); // (A·V)ᵀ, the unscaled U
-        double[] sigma = new double[k];
-        for (int i = 0; i < k; i++) {
-            sigma[i] = Math.sqrt(Math.max(0, w[k - 1 - i])); // ascending from DSYEVR
-        }
-        return sigma;
+    /** Frees a task's matrix outputs (its scalars, such as truncated_svd's method, need nothing). */
+    static void freeMatrices(AlchemistSession als, TaskResult result) {
+        result.asMap().values().stream().filter(MatrixHandle.class::isInstance)
+                .forEach(h -> als.freeMatrix((MatrixHandle) h));
     }
 
     static double dgemmGflops(int n) {

@@ -33,9 +33,9 @@ import org.apache.spark.storage.StorageLevel;
  *       loopback TCP with as many streams as workers ({@link RawLoopback}), the same bytes.</li>
  * </ul>
  * Each method runs up to {@code --repeats} times (fewer once a run takes over {@code --long-run} seconds) and
- * keeps its best; agreement is the largest relative difference of each method's singular values from MLlib
+ * keeps its best (the spread of the runs is printed); agreement is the largest relative difference of each method's singular values from MLlib
  * auto's. The matrix is {@link GeneratedMatrix} (a decaying spectrum; {@code --decay 0} for a flat one), made once per size and cached in
- * memory before anything is timed; a small size runs every method once first, untimed, as a warm-up (not with
+ * memory before anything is timed; a small size (20,000 × max(100, 2k)) runs every method once first, untimed, as a warm-up (not with
  * {@code --quick}, which only keeps the benchmark working). Writes
  * {@code svd-vs-mllib.csv} and {@code svd-vs-mllib.png} to {@code --out} and prints the Markdown table.
  * <pre>SvdVsMllib [--sizes 100000x100,20000x1000,200000x500,200000x1000] [--k 20] [--repeats 3] [--long-run 60]
@@ -72,7 +72,7 @@ public final class SvdVsMllib {
 
     public static void main(String[] args) throws Exception {
         String sizes = "100000x100,20000x1000,200000x500,200000x1000";
-        String warmUp = "20000x100";
+        boolean warmUp = true;
         int k = 20;
         int repeats = 3;
         double longRun = 60;
@@ -94,7 +94,7 @@ public final class SvdVsMllib {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--quick" -> { // small enough for CI (MLlib auto picks local-eigs for n < 100); flags after it override
                     sizes = "3000x40,2000x60";
-                    warmUp = null;
+                    warmUp = false;
                     k = 5;
                     repeats = 1;
                 }
@@ -113,8 +113,8 @@ public final class SvdVsMllib {
             SvdVsMllib bench = new SvdVsMllib(spark, k, repeats, longRun, workers, decay);
             AlchemistContext embedded = AlchemistContext.embedded(spark, workers, libraryDir);
             AlchemistContext mpi = mpiConnectionFile == null ? null : AlchemistContext.connect(spark, mpiConnectionFile, workers);
-            if (warmUp != null) {
-                bench.warmUp(parse(warmUp).get(0), embedded, mpi);
+            if (warmUp) { // 20,000 × 100, wider where k needs it (MLlib and allib want k < n)
+                bench.warmUp(new long[] {20_000, Math.max(100, 2 * k)}, embedded, mpi);
             }
             for (long[] size : parse(sizes)) {
                 bench.measure(size[0], (int) size[1], embedded, mpi);
@@ -140,7 +140,8 @@ public final class SvdVsMllib {
         return out;
     }
 
-    private static String loadAverage() {
+    /** @return the 1, 5 and 15 minute load averages, or "?" off Linux */
+    static String loadAverage() {
         try {
             return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
         } catch (Exception e) {
@@ -203,13 +204,18 @@ public final class SvdVsMllib {
         a.rows().unpersist(true);
     }
 
-    /** Runs a method up to {@code repeats} times, once only after a run longer than {@code longRun}; keeps the best. */
+    /**
+     * Runs a method up to {@code repeats} times, once only after a run longer than {@code longRun}; keeps the best
+     * and prints the spread.
+     */
     private Outcome best(String method, Supplier<Outcome> run) {
         Outcome best = null;
         int runs = 0;
+        List<Double> seconds = new ArrayList<>();
         while (runs < repeats) {
             Outcome o = run.get();
             runs++;
+            seconds.add(o.seconds());
             System.out.printf("  %-20s run %d: %8.2f s%s%n", method, runs, o.seconds(), Double.isNaN(o.send()) ? ""
                     : String.format(" (send %.2f, compute %.2f, fetch U %.2f)", o.send(), o.compute(), o.fetch()));
             if (best == null || o.seconds() < best.seconds()) {
@@ -219,6 +225,7 @@ public final class SvdVsMllib {
                 break;
             }
         }
+        System.out.printf("  %-20s %s (min / median / max of %d)%n", method, Spread.of(seconds), runs);
         return best.withRuns(runs);
     }
 
