@@ -55,11 +55,9 @@ final class LeastSquaresTask implements Task {
         double[] qLocal = new double[rows * n];
         double[] r = Tsqr.factor(ctx.comm(), a.values(), rows, n, qLocal);
 
-        // Qᵀb, n × q row-major = column-major (Qᵀb)ᵀ = bᵀ (q × rows) · Q (rows × n).
+        // Qᵀb, n × q row-major.
         double[] z = new double[n * q];
-        if (rows > 0) {
-            Linalg.BLAS.dgemm("N", "T", q, n, rows, 1.0, b.values(), q, qLocal, n, 0.0, z, q);
-        }
+        ParallelBlas.transposeTimesRowMajor(ctx.parallel(), qLocal, rows, n, b.values(), q, z);
         ctx.comm().allreduce(z, ReduceOp.SUM);
 
         // Solve R x = Qᵀb, column-major: R (row-major upper) transposed, right-hand sides n × q.
@@ -91,7 +89,7 @@ final class LeastSquaresTask implements Task {
         double[] sum = new double[1];
         if (rows > 0) {
             double[] res = Arrays.copyOf(b.values(), rows * q);
-            Linalg.BLAS.dgemm("N", "N", q, rows, n, 1.0, xRowMajor, q, a.values(), n, -1.0, res, q);
+            ParallelBlas.timesRowMajor(ctx.parallel(), a.values(), rows, n, xRowMajor, q, -1, res);
             double norm = Linalg.BLAS.dnrm2(res.length, res, 1);
             sum[0] = norm * norm;
         }

@@ -1,0 +1,54 @@
+package alchemist.allib;
+
+import alchemist.task.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The upper triangle of an n × n Gramian cut into tiles of columns, to compute as independent pieces: the
+ * columns are cut into ⌈n / {@value #WIDTH}⌉ near-equal blocks I, and tile (I, J), I ≤ J, is G[I, J] =
+ * A_Iᵀ·A_J (a DGEMM), or the upper triangle of A_Iᵀ·A_I (a DSYRK) on the diagonal. The cut depends on n
+ * alone, so a Gramian summed tile by tile is bit-identical on any number of threads; for n ≤ {@value #WIDTH}
+ * the one tile is the whole Gramian.
+ */
+final class GramianTiles {
+    /** Columns per tile at most: wide enough for efficient BLAS calls, narrow enough for several pieces. */
+    static final int WIDTH = 256;
+
+    private GramianTiles() {
+    }
+
+    /** What to compute for one tile: columns [i0, i0 + iw) against [j0, j0 + jw); diagonal when i0 == j0. */
+    @FunctionalInterface
+    interface Tile {
+        void compute(int i0, int iw, int j0, int jw);
+    }
+
+    /** @return the column edges of the tiles of an n × n Gramian */
+    static int[] edges(int n) {
+        int count = Math.max(1, (n + WIDTH - 1) / WIDTH);
+        int[] e = new int[count + 1];
+        for (int i = 0; i <= count; i++) {
+            e[i] = (int) ((long) n * i / count);
+        }
+        return e;
+    }
+
+    /** Computes every tile of the upper triangle, off-diagonal tiles (twice the work) first. */
+    static void forEach(Parallel parallel, int n, Tile tile) {
+        int[] e = edges(n);
+        List<Runnable> offDiagonal = new ArrayList<>();
+        List<Runnable> diagonal = new ArrayList<>();
+        for (int i = 0; i + 1 < e.length; i++) {
+            for (int j = i; j + 1 < e.length; j++) {
+                int i0 = e[i];
+                int iw = e[i + 1] - i0;
+                int j0 = e[j];
+                int jw = e[j + 1] - j0;
+                (i == j ? diagonal : offDiagonal).add(() -> tile.compute(i0, iw, j0, jw));
+            }
+        }
+        offDiagonal.addAll(diagonal);
+        parallel.run(offDiagonal);
+    }
+}
