@@ -30,12 +30,15 @@ final class Blocks {
      *         work is worth (at least one if total &gt; 0, none if 0)
      */
     static int[] edges(int total, long flops) {
+        if (total == 0) {
+            return new int[] {0};
+        }
         int count = (int) Math.min(Math.min(total, MAX_PIECES), Math.max(1, flops / MIN_FLOPS));
         int[] e = new int[count + 1];
         for (int i = 0; i <= count; i++) {
             e[i] = (int) ((long) total * i / count);
         }
-        return count == 0 ? new int[] {0} : e;
+        return e;
     }
 
     /** @return one piece per block between consecutive {@code edges}, each running {@code body} on its block */

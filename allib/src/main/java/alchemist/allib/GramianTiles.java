@@ -34,6 +34,18 @@ final class GramianTiles {
         return e;
     }
 
+    /**
+     * Copies the upper triangle of a diagonal tile, computed apart (column-major w × w, leading dimension w),
+     * into g (n × n) at [i0, i0 + w). Diagonal tiles go through a buffer of their own because
+     * dev.ludovic.netlib checks DSYRK's C as if it spanned w full columns of g from its offset, past the end of
+     * g for the last tile.
+     */
+    static void putDiagonal(double[] tile, int w, double[] g, int i0, int n) {
+        for (int j = 0; j < w; j++) {
+            System.arraycopy(tile, j * w, g, i0 + (i0 + j) * n, j + 1);
+        }
+    }
+
     /** Computes every tile of the upper triangle, off-diagonal tiles (twice the work) first. */
     static void forEach(Parallel parallel, int n, Tile tile) {
         int[] e = edges(n);

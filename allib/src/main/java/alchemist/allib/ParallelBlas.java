@@ -22,8 +22,10 @@ final class ParallelBlas {
             return g;
         }
         GramianTiles.forEach(parallel, n, (i0, iw, j0, jw) -> {
-            if (i0 == j0) {
-                Linalg.BLAS.dsyrk("U", "N", iw, rows, 1.0, a, i0, n, 0.0, g, i0 + i0 * n, n);
+            if (i0 == 0 && iw == n) {
+                Linalg.BLAS.dsyrk("U", "N", n, rows, 1.0, a, 0, n, 0.0, g, 0, n); // one tile: the plain DSYRK
+            } else if (i0 == j0) {
+                GramianTiles.putDiagonal(diagonalTile(a, rows, n, i0, iw), iw, g, i0, n);
             } else {
                 // G[I, J] = A_Iᵀ·A_J: rows I and J of the column-major Aᵀ.
                 Linalg.BLAS.dgemm("N", "T", iw, jw, rows, 1.0, a, i0, n, a, j0, n, 0.0, g, i0 + j0 * n, n);
@@ -31,6 +33,21 @@ final class ParallelBlas {
         });
         Linalg.symmetrizeFromUpper(g, n);
         return g;
+    }
+
+    /**
+     * @return the upper triangle of A_Iᵀ·A_I for the columns I = [i0, i0 + iw), column-major iw × iw: a DSYRK
+     *         over the rows but the last, which a DSYR adds, for dev.ludovic.netlib checks DSYRK's A as if it
+     *         spanned rows full rows from its offset (one row too many when i0 &gt; 0)
+     */
+    private static double[] diagonalTile(double[] a, int rows, int n, int i0, int iw) {
+        double[] t = new double[iw * iw];
+        int k = i0 == 0 ? rows : rows - 1;
+        Linalg.BLAS.dsyrk("U", "N", iw, k, 1.0, a, i0, n, 0.0, t, 0, iw);
+        if (k < rows) {
+            Linalg.BLAS.dsyr("U", iw, 1.0, a, i0 + (rows - 1) * n, 1, t, 0, iw);
+        }
+        return t;
     }
 
     /**

@@ -151,16 +151,20 @@ final class PcaTask implements Task {
             boolean diagonal = i0 == j0;
             int w = diagonal ? iw : iw + jw; // a chunk row holds columns I, then (off the diagonal) J
             double[] chunk = new double[Math.min(CHUNK, Math.max(1, rows)) * w];
+            double[] tile = diagonal ? new double[iw * iw] : null;
             for (int start = 0; start < rows; start += CHUNK) {
                 int count = Math.min(CHUNK, rows - start);
                 center(x, start, count, n, mean, i0, iw, chunk, 0, w);
-                // The chunk, row-major count × w, is column-major (n × count) with columns I in rows [0, iw).
+                // The chunk, row-major count × w, is column-major (w × count) with columns I in rows [0, iw).
                 if (diagonal) {
-                    Linalg.BLAS.dsyrk("U", "N", iw, count, 1, chunk, 0, w, 1, g, i0 + i0 * n, n);
+                    Linalg.BLAS.dsyrk("U", "N", iw, count, 1, chunk, 0, w, 1, tile, 0, iw);
                 } else {
                     center(x, start, count, n, mean, j0, jw, chunk, iw, w);
                     Linalg.BLAS.dgemm("N", "T", iw, jw, count, 1, chunk, 0, w, chunk, iw, w, 1, g, i0 + j0 * n, n);
                 }
+            }
+            if (diagonal) {
+                GramianTiles.putDiagonal(tile, iw, g, i0, n);
             }
         });
         Linalg.symmetrizeFromUpper(g, n);
