@@ -33,7 +33,11 @@ final class Blocks {
         if (total == 0) {
             return new int[] {0};
         }
-        int count = (int) Math.min(Math.min(total, MAX_PIECES), Math.max(1, flops / MIN_FLOPS));
+        return nearEqual(total, (int) Math.min(Math.min(total, MAX_PIECES), Math.max(1, flops / MIN_FLOPS)));
+    }
+
+    /** @return the edges of {@code count} ≥ 1 blocks of {@code total} items, their sizes differing by 1 at most */
+    static int[] nearEqual(int total, int count) {
         int[] e = new int[count + 1];
         for (int i = 0; i <= count; i++) {
             e[i] = (int) ((long) total * i / count);

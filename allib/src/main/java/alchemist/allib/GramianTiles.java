@@ -26,12 +26,7 @@ final class GramianTiles {
 
     /** @return the column edges of the tiles of an n × n Gramian */
     static int[] edges(int n) {
-        int count = Math.max(1, (n + WIDTH - 1) / WIDTH);
-        int[] e = new int[count + 1];
-        for (int i = 0; i <= count; i++) {
-            e[i] = (int) ((long) n * i / count);
-        }
-        return e;
+        return Blocks.nearEqual(n, Math.max(1, (n + WIDTH - 1) / WIDTH));
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import alchemist.server.worker.WorkerThreads;
 import alchemist.task.Parallel;
+import java.lang.management.ManagementFactory;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -118,7 +119,7 @@ class ParallelBlasTest {
             double bestOne = Double.MAX_VALUE;
             double bestTwo = Double.MAX_VALUE;
             StringBuilder figures = new StringBuilder();
-            for (int attempt = 0; attempt < 6 && !(bestTwo < 0.75 * bestOne); attempt++) {
+            for (int attempt = 0; attempt < 10 && !(bestTwo < 0.75 * bestOne); attempt++) {
                 double t1 = time(() -> ParallelBlas.gramian(one, a, rows, n));
                 double t2 = time(() -> ParallelBlas.gramian(two, a, rows, n));
                 bestOne = Math.min(bestOne, t1);
@@ -128,7 +129,8 @@ class ParallelBlasTest {
             System.out.println("Gramian " + rows + " x " + n + ", best 1 thread " + bestOne + " s, 2 threads " + bestTwo
                     + " s:" + figures);
             assertTrue(bestTwo < 0.85 * bestOne, "2 threads should beat 1 on 2 cores: best " + bestTwo + " s against "
-                    + bestOne + " s;" + figures);
+                    + bestOne + " s;" + figures + "; load average " + ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage() + " (other work on all cores hides any speed-up)");
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import alchemist.server.AlchemistServer;
 import dev.ludovic.netlib.blas.BLAS;
+import java.lang.management.ManagementFactory;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,7 +67,7 @@ class SingleThreadedBlasTest {
                 dsyrk.run(); // warm up
                 double bestRatio = Double.MAX_VALUE;
                 StringBuilder figures = new StringBuilder();
-                for (int attempt = 0; attempt < 6 && bestRatio >= 1.3; attempt++) {
+                for (int attempt = 0; attempt < 8 && bestRatio >= 1.3; attempt++) {
                     long t0 = System.nanoTime();
                     dsyrk.run();
                     double one = (System.nanoTime() - t0) / 1e9;
@@ -81,7 +82,8 @@ class SingleThreadedBlasTest {
                 }
                 System.out.println("two embedded workers' DSYRKs at once / one alone: best " + bestRatio + figures);
                 assertTrue(bestRatio < 1.6, "two workers' calls should run side by side: best ratio " + bestRatio
-                        + " (2 = taking turns);" + figures);
+                        + " (2 = taking turns);" + figures + "; load average " + ManagementFactory
+                        .getOperatingSystemMXBean().getSystemLoadAverage() + " (other work on all cores hides it)");
             }
         } finally {
             two.shutdownNow();
