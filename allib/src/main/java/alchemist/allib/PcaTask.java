@@ -31,11 +31,12 @@ import alchemist.task.TaskContext;
  * centered data, (A − 1μᵀ)ᵀ(A − 1μᵀ), tile by tile ({@link GramianTiles}, the tiles on the worker's threads),
  * each tile by DSYRK or DGEMM over chunks of {@value #CHUNK} rows whose tile columns it centers into a small
  * buffer (m·n²/p flops, at most 2·{@value #CHUNK}·{@value GramianTiles#WIDTH} extra values per thread, the
- * centered matrix is never formed whole), summed by one allreduce of n² values. Centering first, rather than taking AᵀA − m·μμᵀ, avoids the
- * cancellation that loses about log₁₀(‖μ‖²/variance) digits when the data sit far from the origin. Rank 0
- * then takes the top k eigenpairs with DSYEVR (O(n³)) and broadcasts them (n·k values); the scores cost
- * 2·m·n·k/p flops more, chunk by chunk on the worker's threads, with no communication. The variances come out with an absolute
- * error of about machine precision times the largest one. Memory: n² per rank.
+ * centered matrix is never formed whole), summed by one allreduce of n² values. Centering first, rather than
+ * taking AᵀA − m·μμᵀ, avoids the cancellation that loses about log₁₀(‖μ‖²/variance) digits when the data sit
+ * far from the origin. Rank 0 then takes the top k eigenpairs with DSYEVR (O(n³)) and broadcasts them (n·k
+ * values); the scores cost 2·m·n·k/p flops more, chunk by chunk on the worker's threads, with no
+ * communication. The variances come out with an absolute error of about machine precision times the largest
+ * one. Memory: n² per rank.
  */
 final class PcaTask implements Task {
     /** Rows centered at a time. */

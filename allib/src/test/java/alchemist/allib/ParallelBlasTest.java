@@ -114,7 +114,8 @@ class ParallelBlasTest {
         int rows = 4000;
         int n = 1024; // n²·rows = 4.2e9 flops a Gramian; two of them a try
         double[] a = random(rows * n, 7);
-        try (WorkerThreads one = WorkerThreads.start("gram-1", 1); WorkerThreads two = WorkerThreads.start("gram-2", 2)) {
+        try (WorkerThreads one = WorkerThreads.start("gram-1", 1);
+                WorkerThreads two = WorkerThreads.start("gram-2", 2)) {
             ParallelBlas.gramian(two, a, rows, n); // warm up
             double bestOne = Double.MAX_VALUE;
             double bestTwo = Double.MAX_VALUE;
