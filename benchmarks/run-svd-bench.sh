@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs SvdBench (allib truncated_svd on an embedded server against single-process LAPACK and the DSYRK bound),
 # building first if the jars are missing. Arguments go to SvdBench, e.g. --quick, --rows N, --workers N.
-# OPENBLAS_NUM_THREADS defaults to cores / workers (the embedded workers share this JVM's cores); the
-# single-process reference then runs with as many threads, so run it also with OPENBLAS_NUM_THREADS=$(nproc)
-# for the reference's best time.
+# The embedded server sets OpenBLAS to one thread per call while it runs (each worker gets cores / workers
+# threads of its own); the single-process reference runs after it, with OpenBLAS's default (all cores, or
+# OPENBLAS_NUM_THREADS if set).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -11,11 +11,6 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if ! ls "$here"/target/alchemist-benchmarks-*.jar >/dev/null 2>&1 || ! ls "$root"/allib/target/alchemist-allib-*.jar >/dev/null 2>&1; then
     (cd "$root" && mvn -B -q ${MAVEN_ARGS:-} package -DskipTests)
 fi
-workers=2
-for ((i = 1; i <= $#; i++)); do
-    case "${!i}" in --workers) j=$((i + 1)); workers="${!j}" ;; esac
-done
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(( $(nproc) / workers > 0 ? $(nproc) / workers : 1 ))}"
 heap="${BENCH_HEAP:-12g}"
 exec "$JAVA_HOME/bin/java" -Xms"$heap" -Xmx"$heap" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     --enable-native-access=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \

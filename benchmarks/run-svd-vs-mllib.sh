@@ -18,17 +18,15 @@ if ! ls "$here"/target/alchemist-benchmarks-*.jar >/dev/null 2>&1 || [[ ! -d "$r
     echo "building (mvn package, tests skipped) ..." >&2
     (cd "$root" && mvn -B -q ${MAVEN_ARGS:-} -pl benchmarks -am package -DskipTests)
 fi
-workers=2
 heap=16g
 for ((i = 1; i <= $#; i++)); do
     case "${!i}" in
-        --workers) j=$((i + 1)); workers="${!j}" ;;
         --quick) heap=2g ;;
     esac
 done
 heap="${BENCH_HEAP:-$heap}"
-# The embedded workers share this JVM's cores: one BLAS thread pool each of cores / workers.
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(( $(nproc) / workers > 0 ? $(nproc) / workers : 1 ))}"
+# No OPENBLAS_NUM_THREADS: the embedded server runs OpenBLAS at one thread per call while it runs and gives
+# each worker cores / workers threads of its own.
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # Spark's jars (as spark-submit would give them) and ours; Spark logs through log4j, so no slf4j-simple.
 cp="$(ls "$here"/target/alchemist-benchmarks-*.jar | head -n 1)"

@@ -7,8 +7,9 @@ import alchemist.task.Task;
 import alchemist.task.TaskContext;
 
 /**
- * {@code gram(A) -> G}: the n × n Gramian AᵀA of an m × n matrix. Each worker runs DSYRK on its rows
- * (m/k · n² flops), then one allreduce of n² values; G is laid out in rows like every output.
+ * {@code gram(A) -> G}: the n × n Gramian AᵀA of an m × n matrix. Each worker computes its rows' Gramian
+ * (m/k · n² flops) in tiles of DSYRK and DGEMM on its threads ({@link ParallelBlas#gramian}), then one
+ * allreduce of n² values; G is laid out in rows like every output.
  */
 final class GramTask implements Task {
     @Override
@@ -25,7 +26,7 @@ final class GramTask implements Task {
     public void run(TaskContext ctx) {
         RowBlock a = ctx.matrix("A");
         int n = a.numCols();
-        double[] g = Linalg.localGramian(a.values(), a.localRows(), n);
+        double[] g = ParallelBlas.gramian(ctx.parallel(), a.values(), a.localRows(), n);
         ctx.comm().allreduce(g, ReduceOp.SUM);
         ctx.putWholeMatrix("G", g, n, n);
     }

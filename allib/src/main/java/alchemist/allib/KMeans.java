@@ -2,6 +2,7 @@ package alchemist.allib;
 
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
+import alchemist.task.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,23 +25,31 @@ final class KMeans {
     static final int LOCAL_ITERATIONS = 30;
     /** Rows per DGEMM block in {@link #nearest}, times k, at most. */
     private static final int BLOCK_VALUES = 1 << 20;
+    /** Rows per DGEMM block in {@link #nearest} at most, so that a worker's rows make several pieces. */
+    private static final int BLOCK_ROWS = 2048;
 
     private KMeans() {
     }
 
     /**
-     * A worker's rows and their squared norms.
+     * A worker's rows, their squared norms, and the worker's threads to search them with.
      *
      * @param x        rows × n values, row-major
      * @param firstRow the global index of the first
      * @param m        rows of the whole matrix
      * @param norms    squared Euclidean norm of each row
+     * @param parallel the worker's threads ({@link alchemist.task.TaskContext#parallel()})
      */
-    record Rows(double[] x, int rows, int n, long firstRow, long m, double[] norms) {
+    record Rows(double[] x, int rows, int n, long firstRow, long m, double[] norms, Parallel parallel) {
+        /** As {@link #of(double[], int, int, long, long, Parallel)}, searched in the calling thread. */
+        static Rows of(double[] x, int rows, int n, long firstRow, long m) {
+            return of(x, rows, n, firstRow, m, Parallel.serial());
+        }
+
         /**
          * @throws IllegalArgumentException if a row holds a NaN or infinity, or its squared norm overflows
          */
-        static Rows of(double[] x, int rows, int n, long firstRow, long m) {
+        static Rows of(double[] x, int rows, int n, long firstRow, long m, Parallel parallel) {
             double[] norms = squaredNorms(x, rows, n);
             for (int i = 0; i < rows; i++) {
                 if (!Double.isFinite(norms[i])) {
@@ -48,7 +57,7 @@ final class KMeans {
                             + " of A is not finite or its squared norm overflows");
                 }
             }
-            return new Rows(x, rows, n, firstRow, m, norms);
+            return new Rows(x, rows, n, firstRow, m, norms, parallel);
         }
     }
 
@@ -134,7 +143,7 @@ final class KMeans {
             if (added == 0) {
                 continue;
             }
-            nearest(d.x(), rows, n, d.norms(), fresh, added, label, dist);
+            nearest(d.parallel(), d.x(), rows, n, d.norms(), fresh, added, label, dist);
             for (int i = 0; i < rows; i++) {
                 minD2[i] = Math.min(minD2[i], dist[i]);
             }
@@ -143,7 +152,7 @@ final class KMeans {
             count += added;
         }
 
-        nearest(d.x(), rows, n, d.norms(), candidates, count, label, dist);
+        nearest(d.parallel(), d.x(), rows, n, d.norms(), candidates, count, label, dist);
         double[] weights = new double[count];
         for (int i = 0; i < rows; i++) {
             weights[label[i]] += 1;
@@ -152,7 +161,7 @@ final class KMeans {
         double[] centers = new double[k * n];
         int have = localKMeans(candidates, weights, count, n, k, rng, centers);
         if (have < k) {
-            nearest(d.x(), rows, n, d.norms(), centers, have, label, minD2);
+            nearest(d.parallel(), d.x(), rows, n, d.norms(), centers, have, label, minD2);
             plusPlus(comm, d, centers, have, k, rng, minD2);
         }
         return centers;
@@ -325,7 +334,7 @@ final class KMeans {
      */
     private static double[] assign(Communicator comm, Rows d, double[] centers, int k, int[] label, double[] dist) {
         int n = d.n();
-        nearest(d.x(), d.rows(), n, d.norms(), centers, k, label, dist);
+        nearest(d.parallel(), d.x(), d.rows(), n, d.norms(), centers, k, label, dist);
         double[] acc = new double[k * n + k + 1];
         for (int i = 0; i < d.rows(); i++) {
             int j = label[i];
@@ -376,44 +385,58 @@ final class KMeans {
      * @param dist  filled with each row's squared distance to it
      */
     static void nearest(double[] x, int rows, int n, double[] norms, double[] c, int k, int[] label, double[] dist) {
+        nearest(Parallel.serial(), x, rows, n, norms, c, k, label, dist);
+    }
+
+    /** As {@link #nearest(double[], int, int, double[], double[], int, int[], double[])}, on the given threads. */
+    static void nearest(Parallel parallel, double[] x, int rows, int n, double[] norms, double[] c, int k, int[] label,
+            double[] dist) {
         if (rows == 0) {
             return;
         }
         double[] cn = squaredNorms(c, k, n);
+        int block = Math.max(1, Math.min(rows, Math.min(BLOCK_ROWS, BLOCK_VALUES / k)));
+        int blocks = (rows + block - 1) / block;
+        parallel.run(Blocks.pieces(Blocks.edges(blocks, 2L * rows * n * k), (b0, b1) -> {
+            double[] g = new double[block * k];
+            for (int start = b0 * block; start < Math.min(rows, b1 * block); start += block) {
+                nearestInBlock(x, start, Math.min(block, rows - start), n, norms, c, cn, k, g, label, dist);
+            }
+        }));
+    }
+
+    /** {@link #nearest} for rows [start, start + b), with g (b·k values at least) for the DGEMM's product. */
+    private static void nearestInBlock(double[] x, int start, int b, int n, double[] norms, double[] c, double[] cn,
+            int k, double[] g, int[] label, double[] dist) {
         // |error| of fl(‖x‖² − 2x·c + ‖c‖²) ≤ about (2n + 3)·u·(‖x‖² + ‖c‖²), u = 2⁻⁵³; twice that here.
         double bound = (n + 4) * 0x1.0p-51;
-        int block = Math.max(1, Math.min(rows, BLOCK_VALUES / k));
-        double[] g = new double[block * k];
-        for (int start = 0; start < rows; start += block) {
-            int b = Math.min(block, rows - start);
-            // Row-major G (b × k) = X_block · Cᵀ is column-major Gᵀ = C (k × n) · X_blockᵀ (n × b).
-            Linalg.BLAS.dgemm("T", "N", k, b, n, 1.0, c, 0, n, x, start * n, n, 0.0, g, 0, k);
-            for (int r = 0; r < b; r++) {
-                int i = start + r;
-                double xi = norms[i];
-                int approxBest = 0;
-                for (int j = 0; j < k; j++) {
-                    double e = xi - 2 * g[r * k + j] + cn[j];
-                    g[r * k + j] = e;
-                    if (e < g[r * k + approxBest]) {
-                        approxBest = j;
-                    }
+        // Row-major G (b × k) = X_block · Cᵀ is column-major Gᵀ = C (k × n) · X_blockᵀ (n × b).
+        Linalg.BLAS.dgemm("T", "N", k, b, n, 1.0, c, 0, n, x, start * n, n, 0.0, g, 0, k);
+        for (int r = 0; r < b; r++) {
+            int i = start + r;
+            double xi = norms[i];
+            int approxBest = 0;
+            for (int j = 0; j < k; j++) {
+                double e = xi - 2 * g[r * k + j] + cn[j];
+                g[r * k + j] = e;
+                if (e < g[r * k + approxBest]) {
+                    approxBest = j;
                 }
-                double limit = g[r * k + approxBest] + bound * (xi + cn[approxBest]);
-                int bestJ = -1;
-                double bestD = Double.POSITIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    if (g[r * k + j] - bound * (xi + cn[j]) <= limit) {
-                        double e = distance(x, i * n, c, j * n, n);
-                        if (e < bestD) {
-                            bestD = e;
-                            bestJ = j;
-                        }
-                    }
-                }
-                label[i] = bestJ;
-                dist[i] = bestD;
             }
+            double limit = g[r * k + approxBest] + bound * (xi + cn[approxBest]);
+            int bestJ = -1;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                if (g[r * k + j] - bound * (xi + cn[j]) <= limit) {
+                    double e = distance(x, i * n, c, j * n, n);
+                    if (e < bestD) {
+                        bestD = e;
+                        bestJ = j;
+                    }
+                }
+            }
+            label[i] = bestJ;
+            dist[i] = bestD;
         }
     }
 

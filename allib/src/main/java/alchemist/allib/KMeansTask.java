@@ -17,9 +17,9 @@ import alchemist.task.TaskContext;
  * global row indices only, so the same seed gives the same centers on any number of workers (up to the
  * rounding of partition-dependent sums, which only matters at measure-zero boundaries).</li>
  * <li>Lloyd's iterations ({@link KMeans#lloyd}): each worker assigns its rows to their nearest center
- * (exact nearest, DGEMM-accelerated) and sums each cluster's rows; one allreduce of k(n + 1) + 1 values
- * gives the new centers, until no center moves more than {@code tolerance} × the root-mean-square row
- * norm of A, or after {@code max_iterations} updates. An empty cluster's center moves to the row farthest
+ * (exact nearest, DGEMM-accelerated, blocks of rows on the worker's threads) and sums each cluster's rows;
+ * one allreduce of k(n + 1) + 1 values gives the new centers, until no center moves more than
+ * {@code tolerance} × the root-mean-square row norm of A, or after {@code max_iterations} updates. An empty cluster's center moves to the row farthest
  * from its center.</li>
  * </ul>
  * Outputs: {@code centers} (k × n), {@code assignments} (m × 1 in A's row blocks, each row's center index
@@ -81,7 +81,7 @@ final class KMeansTask implements Task {
                     + PLUS_PLUS + "\"");
         }
 
-        KMeans.Rows rows = KMeans.Rows.of(a.values(), a.localRows(), n, a.firstRow(), m);
+        KMeans.Rows rows = KMeans.Rows.of(a.values(), a.localRows(), n, a.firstRow(), m, ctx.parallel());
         double[] seeds = init.equals(PARALLEL) ? KMeans.initParallel(ctx.comm(), rows, k, seed)
                 : KMeans.initPlusPlus(ctx.comm(), rows, k, seed);
         KMeans.Result result = KMeans.lloyd(ctx.comm(), rows, seeds, k, maxIterations, tolerance);

@@ -87,7 +87,7 @@ final class LeastSquaresTask implements Task {
         double[] sum = new double[1];
         if (rows > 0) {
             double[] res = Arrays.copyOf(b.values(), rows * q);
-            Linalg.BLAS.dgemm("N", "N", q, rows, n, 1.0, xRowMajor, q, a.values(), n, -1.0, res, q);
+            ParallelBlas.timesRowMajor(ctx.parallel(), a.values(), rows, n, xRowMajor, q, -1, res);
             double norm = Linalg.BLAS.dnrm2(res.length, res, 1);
             sum[0] = norm * norm;
         }

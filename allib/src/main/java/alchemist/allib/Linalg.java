@@ -28,15 +28,11 @@ public final class Linalg {
 
     /**
      * @return the n × n Gramian AᵀA of a worker's row-major rows (m × n), full (both triangles), computed
-     *         with DSYRK; symmetric, so row- and column-major alike
+     *         in the calling thread: {@link ParallelBlas#gramian} on one thread (one DSYRK for n ≤
+     *         {@value GramianTiles#WIDTH}); symmetric, so row- and column-major alike
      */
     public static double[] localGramian(double[] rowMajor, int m, int n) {
-        double[] g = new double[n * n];
-        if (m > 0) {
-            BLAS.dsyrk("U", "N", n, m, 1.0, rowMajor, n, 0.0, g, n);
-            symmetrizeFromUpper(g, n);
-        }
-        return g;
+        return ParallelBlas.gramian(alchemist.task.Parallel.serial(), rowMajor, m, n);
     }
 
     /**

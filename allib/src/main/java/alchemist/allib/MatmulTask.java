@@ -8,8 +8,8 @@ import alchemist.task.TaskContext;
 /**
  * {@code matmul(A, B) -> C}: the product C = AB of an m × n matrix A and an n × p matrix B, for B small
  * enough to hold whole on every worker. B, in row blocks like every matrix, is assembled on every worker
- * (gathered on the first, then broadcast); each worker then multiplies its rows of A by it (DGEMM), so C
- * is m × p in A's row blocks.
+ * (gathered on the first, then broadcast); each worker then multiplies its rows of A by it (DGEMMs on
+ * blocks of rows, on the worker's threads), so C is m × p in A's row blocks.
  *
  * <p>Cost with k workers: 2(m/k)np flops per worker; communication n·p values to the first worker and n·p
  * from it to each other worker. Memory: n·p values of B on every worker (twice that on the first while it
@@ -42,10 +42,6 @@ final class MatmulTask implements Task {
         double[] whole = Collectives.allgatherRows(ctx.comm(), b);
         RowBlock c = ctx.createMatrix("C", a.numRows(), p);
         QrTask.requireSameRows(a, c);
-        int rows = a.localRows();
-        if (rows > 0) {
-            // Row-major C (rows × p) is column-major Cᵀ = Bᵀ (p × n) · Aᵀ (n × rows).
-            Linalg.BLAS.dgemm("N", "N", p, rows, n, 1.0, whole, p, a.values(), n, 0.0, c.values(), p);
-        }
+        ParallelBlas.timesRowMajor(ctx.parallel(), a.values(), a.localRows(), n, whole, p, 0, c.values());
     }
 }

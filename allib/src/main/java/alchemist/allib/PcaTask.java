@@ -2,6 +2,7 @@ package alchemist.allib;
 
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
+import alchemist.task.Parallel;
 import alchemist.task.RowBlock;
 import alchemist.task.Signature;
 import alchemist.task.Task;
@@ -27,13 +28,15 @@ import alchemist.task.TaskContext;
  *
  * <h2>Algorithm and cost</h2>
  * With p workers: the column sums by one allreduce of n values (m·n/p flops); then the Gramian of the
- * centered data, (A − 1μᵀ)ᵀ(A − 1μᵀ), by DSYRK over chunks of {@value #CHUNK} rows that each rank centers
- * into a small buffer (m·n²/p flops, {@value #CHUNK}·n extra memory, the centered matrix is never formed
- * whole), summed by one allreduce of n² values. Centering first, rather than taking AᵀA − m·μμᵀ, avoids the
- * cancellation that loses about log₁₀(‖μ‖²/variance) digits when the data sit far from the origin. Rank 0
- * then takes the top k eigenpairs with DSYEVR (O(n³)) and broadcasts them (n·k values); the scores cost
- * 2·m·n·k/p flops more, chunk by chunk, with no communication. The variances come out with an absolute
- * error of about machine precision times the largest one. Memory: n² per rank.
+ * centered data, (A − 1μᵀ)ᵀ(A − 1μᵀ), tile by tile ({@link GramianTiles}, the tiles on the worker's threads),
+ * each tile by DSYRK or DGEMM over chunks of {@value #CHUNK} rows whose tile columns it centers into a small
+ * buffer (m·n²/p flops, at most 2·{@value #CHUNK}·{@value GramianTiles#WIDTH} extra values per thread, the
+ * centered matrix is never formed whole), summed by one allreduce of n² values. Centering first, rather than
+ * taking AᵀA − m·μμᵀ, avoids the cancellation that loses about log₁₀(‖μ‖²/variance) digits when the data sit
+ * far from the origin. Rank 0 then takes the top k eigenpairs with DSYEVR (O(n³)) and broadcasts them (n·k
+ * values); the scores cost 2·m·n·k/p flops more, chunk by chunk on the worker's threads, with no
+ * communication. The variances come out with an absolute error of about machine precision times the largest
+ * one. Memory: n² per rank.
  */
 final class PcaTask implements Task {
     /** Rows centered at a time. */
@@ -78,14 +81,7 @@ final class PcaTask implements Task {
             mean[j] /= m;
         }
 
-        double[] g = new double[n * n];
-        double[] chunk = new double[Math.min(CHUNK, Math.max(1, rows)) * n];
-        for (int start = 0; start < rows; start += CHUNK) {
-            int count = center(x, start, Math.min(CHUNK, rows - start), n, mean, chunk);
-            // The chunk, row-major count × n, is column-major Xᵀ (n × count): DSYRK "N" adds Xᵀ·X.
-            Linalg.BLAS.dsyrk("U", "N", n, count, 1, chunk, n, 1, g, n);
-        }
-        Linalg.symmetrizeFromUpper(g, n);
+        double[] g = centeredGramian(ctx.parallel(), x, rows, n, mean);
         comm.allreduce(g, ReduceOp.SUM);
         double trace = 0;
         for (int j = 0; j < n; j++) {
@@ -133,21 +129,61 @@ final class PcaTask implements Task {
             throw new IllegalStateException("scores' rows " + scores.firstRow() + "+" + scores.localRows()
                     + " are not A's " + a.firstRow() + "+" + rows);
         }
-        for (int start = 0; start < rows; start += CHUNK) {
-            int count = center(x, start, Math.min(CHUNK, rows - start), n, mean, chunk);
-            // scoresᵀ (k × count, column-major = scores row-major) = componentsᵀ·Xᵀ.
-            Dense.gemm("T", "N", k, count, n, 1, components, 0, n, chunk, 0, n, 0, scores.values(), start * k, k);
-        }
+        int chunks = (rows + CHUNK - 1) / CHUNK;
+        ctx.parallel().run(Blocks.pieces(Blocks.edges(chunks, 2L * rows * n * k), (c0, c1) -> {
+            double[] chunk = new double[Math.min(CHUNK, rows) * n];
+            for (int start = c0 * CHUNK; start < Math.min(rows, c1 * CHUNK); start += CHUNK) {
+                int count = Math.min(CHUNK, rows - start);
+                center(x, start, count, n, mean, 0, n, chunk, 0, n);
+                // scoresᵀ (k × count, column-major = scores row-major) = componentsᵀ·Xᵀ.
+                Dense.gemm("T", "N", k, count, n, 1, components, 0, n, chunk, 0, n, 0, scores.values(), start * k, k);
+            }
+        }));
     }
 
-    /** Copies rows [start, start + count) of row-major x minus the mean into chunk; @return count */
-    private static int center(double[] x, int start, int count, int n, double[] mean, double[] chunk) {
+    /**
+     * @return the n × n Gramian of the centered rows, (X − 1μᵀ)ᵀ(X − 1μᵀ), full: each tile of
+     *         {@link GramianTiles} sums its product over chunks of {@value #CHUNK} rows, centering only its
+     *         own columns
+     */
+    static double[] centeredGramian(Parallel parallel, double[] x, int rows, int n, double[] mean) {
+        double[] g = new double[n * n];
+        GramianTiles.forEach(parallel, n, (i0, iw, j0, jw) -> {
+            boolean diagonal = i0 == j0;
+            int w = diagonal ? iw : iw + jw; // a chunk row holds columns I, then (off the diagonal) J
+            double[] chunk = new double[Math.min(CHUNK, Math.max(1, rows)) * w];
+            double[] tile = diagonal ? new double[iw * iw] : null;
+            for (int start = 0; start < rows; start += CHUNK) {
+                int count = Math.min(CHUNK, rows - start);
+                center(x, start, count, n, mean, i0, iw, chunk, 0, w);
+                // The chunk, row-major count × w, is column-major (w × count) with columns I in rows [0, iw).
+                if (diagonal) {
+                    Linalg.BLAS.dsyrk("U", "N", iw, count, 1, chunk, 0, w, 1, tile, 0, iw);
+                } else {
+                    center(x, start, count, n, mean, j0, jw, chunk, iw, w);
+                    Linalg.BLAS.dgemm("N", "T", iw, jw, count, 1, chunk, 0, w, chunk, iw, w, 1, g, i0 + j0 * n, n);
+                }
+            }
+            if (diagonal) {
+                GramianTiles.putDiagonal(tile, iw, g, i0, n);
+            }
+        });
+        Linalg.symmetrizeFromUpper(g, n);
+        return g;
+    }
+
+    /**
+     * Copies columns [col, col + width) of rows [start, start + count) of row-major x (n columns) minus the
+     * mean into row-major chunk (row stride {@code stride}), from column {@code at}.
+     */
+    private static void center(double[] x, int start, int count, int n, double[] mean, int col, int width,
+            double[] chunk, int at, int stride) {
         for (int i = 0; i < count; i++) {
-            int from = (start + i) * n;
-            for (int j = 0; j < n; j++) {
-                chunk[i * n + j] = x[from + j] - mean[j];
+            int from = (start + i) * n + col;
+            int to = i * stride + at;
+            for (int j = 0; j < width; j++) {
+                chunk[to + j] = x[from + j] - mean[col + j];
             }
         }
-        return count;
     }
 }

@@ -12,6 +12,7 @@ import alchemist.protocol.AlchemistException;
 import alchemist.protocol.ErrorCode;
 import alchemist.server.AlchemistServer;
 import alchemist.server.NativeLinalg;
+import alchemist.server.blas.OpenBlas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -119,16 +120,22 @@ public final class ScaleBench {
         this.results = results;
     }
 
+    /** @return the thread count OpenBLAS has after asking for {@code threads} (1 without OpenBLAS) */
+    private static int setBlasThreads(int threads) {
+        OpenBlas.setNumThreads(threads);
+        return OpenBlas.numThreads();
+    }
+
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
         Files.createDirectories(o.out());
-        int envThreads = BlasThreads.get();
+        int envThreads = OpenBlas.numThreads();
         ScaleBenchResults.Machine machine = new ScaleBenchResults.Machine(ZonedDateTime.now().toString(),
                 Runtime.getRuntime().availableProcessors(), SvdVsMllib.loadAverage(), Runtime.getRuntime().maxMemory(),
                 NativeLinalg.describe());
         System.out.printf("ScaleBench %s: %d cores, load average %s, max heap %,d MiB, %s, OPENBLAS_NUM_THREADS=%s "
-                + "(OpenBLAS reports %d; set per phase: the reference every core, each embedded worker cores / W, each "
-                + "MPI rank cores / W, MLlib 1)%n", machine.date(), machine.cores(), machine.loadAverage(),
+                + "(OpenBLAS reports %d; set per phase: the reference every core; an embedded server holds OpenBLAS at "
+                + "1 and gives each worker cores / W threads; each MPI rank cores / W; MLlib 1)%n", machine.date(), machine.cores(), machine.loadAverage(),
                 machine.heapBytes() >> 20, machine.blas(), System.getenv("OPENBLAS_NUM_THREADS"), envThreads);
         System.out.printf("grid: shapes %s, k %s, spectra %s, workers %s, backends %s, %d repeats, randomized_svd %s "
                 + "(oversampling %d, power iterations %d, seed %d), MLlib auto %s%n",
@@ -146,7 +153,7 @@ public final class ScaleBench {
             if (bench.spark != null) {
                 bench.spark.stop();
             }
-            BlasThreads.set(envThreads);
+            OpenBlas.setNumThreads(Math.max(1, envThreads));
         }
         Path csv = o.out().resolve("scale-bench.csv");
         bench.results.writeCsv(csv);
@@ -259,7 +266,7 @@ public final class ScaleBench {
         }
         System.out.printf("%n%s (%.2f GB), load average %s%n", shape, matrixBytes / 1e9, SvdVsMllib.loadAverage());
 
-        int lapackThreads = BlasThreads.set(cores);
+        int lapackThreads = setBlasThreads(cores);
         Map<Integer, TaskTiming> reference = reference(g, ks, lapackThreads);
         List<Row> cells = new ArrayList<>();
         for (Backend backend : options.backends()) {
@@ -335,10 +342,12 @@ public final class ScaleBench {
      * {@code bin/alchemist-server --mpi} with each rank's heap sized for its share of the matrix and U.
      */
     private Server start(Backend backend, int workers, GeneratedMatrix g, int maxK) throws Exception {
-        int threads = BlasThreads.perWorker(workers);
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         if (backend == Backend.EMBEDDED) {
-            int set = BlasThreads.set(threads);
-            AlchemistServer server = AlchemistServer.builder().workers(workers).libraryDir(options.libraryDir()).start();
+            // The server holds OpenBLAS at 1 thread per call and gives each worker its threads.
+            AlchemistServer server = AlchemistServer.builder().workers(workers).threadsPerWorker(threads)
+                    .libraryDir(options.libraryDir()).start();
+            int set = threads;
             AlchemistSession als = new AlchemistSession();
             als.connect(server.host(), server.port());
             return new Server(server, als, set);
@@ -451,7 +460,7 @@ public final class ScaleBench {
             spark = SparkSession.builder().master("local[" + cores + "]").appName("ScaleBench")
                     .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         }
-        BlasThreads.set(1); // Spark's task threads are the parallelism
+        OpenBlas.setNumThreads(1); // Spark's task threads are the parallelism
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         IndexedRowMatrix a = g.in(jsc, 0);
         a.rows().persist(StorageLevel.MEMORY_ONLY());

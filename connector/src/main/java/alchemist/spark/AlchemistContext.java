@@ -43,7 +43,9 @@ import org.apache.spark.sql.SparkSession;
  * <p>Spark configuration read by {@link #getOrCreate}: {@value #EMBEDDED_WORKERS} (start an embedded server
  * with that many workers, with the library directory {@value #LIBRARY_DIR}), else {@value #ADDRESS}
  * ({@code host:port}), else {@value #CONNECTION_FILE} (else the default connection file); and
- * {@value #WORKERS}, how many workers to take (default: every free one).
+ * {@value #WORKERS}, how many workers to take (default: every free one). An embedded server, however started,
+ * gives each worker {@value #EMBEDDED_THREADS_PER_WORKER} threads if set (default: the driver's cores divided
+ * by the workers, at least 1).
  */
 public final class AlchemistContext implements AutoCloseable {
     public static final String ADDRESS = "spark.alchemist.address";
@@ -51,6 +53,7 @@ public final class AlchemistContext implements AutoCloseable {
     public static final String WORKERS = "spark.alchemist.workers";
     public static final String EMBEDDED_WORKERS = "spark.alchemist.embedded.workers";
     public static final String LIBRARY_DIR = "spark.alchemist.libraryDir";
+    public static final String EMBEDDED_THREADS_PER_WORKER = "spark.alchemist.embedded.threadsPerWorker";
 
     private static final AtomicReference<AlchemistContext> ACTIVE = new AtomicReference<>();
 
@@ -88,9 +91,10 @@ public final class AlchemistContext implements AutoCloseable {
      * for laptops, tests, and clusters on one machine.
      *
      * @param libraryDir where its libraries' jars are (e.g. allib), or null for none
+     * @throws IllegalArgumentException if {@value #EMBEDDED_THREADS_PER_WORKER} is set but not a whole number ≥ 1
      */
     public static AlchemistContext embedded(SparkSession spark, int workers, Path libraryDir) {
-        EmbeddedServer server = EmbeddedServer.start(workers, libraryDir);
+        EmbeddedServer server = EmbeddedServer.start(workers, libraryDir, threadsPerWorker(spark));
         try {
             return open(spark, s -> s.connect(server.host(), server.port()), workers, server);
         } catch (RuntimeException e) {
@@ -102,6 +106,23 @@ public final class AlchemistContext implements AutoCloseable {
     /** As {@link #embedded(SparkSession, int, Path)}, with the library directory from {@value #LIBRARY_DIR}. */
     public static AlchemistContext embedded(SparkSession spark, int workers) {
         return embedded(spark, workers, spark.conf().getOption(LIBRARY_DIR).map(Path::of).getOrElse(() -> null));
+    }
+
+    /** @return {@value #EMBEDDED_THREADS_PER_WORKER}, or 0 (the server's default) when not set */
+    private static int threadsPerWorker(SparkSession spark) {
+        String value = spark.conf().getOption(EMBEDDED_THREADS_PER_WORKER).getOrElse(() -> null);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(EMBEDDED_THREADS_PER_WORKER + " must be a whole number >= 1, not " + value);
     }
 
     /** @return the running context of this Spark application, or one made from its configuration */

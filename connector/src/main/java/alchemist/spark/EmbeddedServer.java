@@ -14,11 +14,18 @@ final class EmbeddedServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts one on loopback ports (the executors of a local or one-machine cluster reach it). */
-    static EmbeddedServer start(int workers, Path libraryDir) {
+    /**
+     * Starts one on loopback ports (the executors of a local or one-machine cluster reach it).
+     *
+     * @param threadsPerWorker each worker's threads, or 0 for the server's default (its share of the cores)
+     */
+    static EmbeddedServer start(int workers, Path libraryDir, int threadsPerWorker) {
         AlchemistServer.Builder b = AlchemistServer.builder().workers(workers);
         if (libraryDir != null) {
             b.libraryDir(libraryDir);
+        }
+        if (threadsPerWorker > 0) {
+            b.threadsPerWorker(threadsPerWorker);
         }
         return new EmbeddedServer(b.start());
     }

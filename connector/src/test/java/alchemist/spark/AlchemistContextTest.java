@@ -10,6 +10,7 @@ import alchemist.protocol.AlchemistException;
 import alchemist.protocol.ConnectionFile;
 import alchemist.protocol.ErrorCode;
 import alchemist.server.AlchemistServer;
+import alchemist.server.worker.Worker;
 import java.nio.file.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.distributed.IndexedRowMatrix;
@@ -90,6 +91,24 @@ class AlchemistContextTest {
             }
         });
         assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
+    }
+
+    @Test
+    void threadsPerWorkerInTheConfReachTheEmbeddedWorkersAndBadValuesAreRefused() {
+        spark(AlchemistContext.EMBEDDED_WORKERS, "2", AlchemistContext.EMBEDDED_THREADS_PER_WORKER, "3");
+        AlchemistContext ac = AlchemistContext.getOrCreate(spark);
+        assertEquals(3, ac.embeddedServer().server().config().threadsPerWorker());
+        for (Worker w : ac.embeddedServer().server().workers()) {
+            assertEquals(3, w.threads().threads(), "worker " + w.id());
+        }
+        ac.stop();
+        for (String bad : new String[] {"0", "-4", "all"}) {
+            spark.conf().set(AlchemistContext.EMBEDDED_THREADS_PER_WORKER, bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AlchemistContext.embedded(spark, 2));
+            assertTrue(e.getMessage().contains(AlchemistContext.EMBEDDED_THREADS_PER_WORKER)
+                    && e.getMessage().contains("not " + bad), e.getMessage());
+        }
     }
 
     @Test

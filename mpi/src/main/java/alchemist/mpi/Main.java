@@ -4,6 +4,7 @@ import alchemist.server.AlchemistServer;
 import alchemist.server.AlchemistServerMain;
 import alchemist.server.DriverProcess;
 import alchemist.server.ServerConfig;
+import alchemist.server.blas.OpenBlas;
 import alchemist.server.control.WorkerControlLoop;
 import alchemist.server.worker.Worker;
 import io.netty.channel.EventLoopGroup;
@@ -11,6 +12,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The MPI entry point: under {@code mpirun -np N+1}, rank 0 runs the driver and ranks 1..N the workers,
@@ -20,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * finalizes MPI.
  */
 public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
     private Main() {
     }
 
@@ -30,14 +35,18 @@ public final class Main {
             MpiCommunicator.finalizeMpi();
             System.exit(2);
         }
+        // Each rank has its own heap, and its own OpenBLAS, multi-threaded from OPENBLAS_NUM_THREADS (which
+        // bin/alchemist-server sets from --threads-per-worker): its tasks run their pieces in one thread.
         AlchemistServer.Builder options = AlchemistServerMain.parseOrExit(args).workers(world.size() - 1)
-                .workersPerHeap(1); // each rank has its own heap
+                .workersPerHeap(1).threadsPerWorker(1);
         ServerConfig config = options.config();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         try {
             if (world.rank() == 0) {
                 runDriver(config, world, group);
             } else {
+                LOG.info("MPI rank {}: OpenBLAS {} threads per call, 1 task thread", world.rank(),
+                        OpenBlas.numThreads());
                 Worker worker = Worker.start(world.rank(), config, group);
                 try {
                     new WorkerControlLoop(world, worker).run();

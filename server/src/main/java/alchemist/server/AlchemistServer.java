@@ -1,6 +1,8 @@
 package alchemist.server;
 
 import alchemist.protocol.MessageFrameDecoder;
+import alchemist.server.blas.OpenBlas;
+import alchemist.server.blas.SingleThreadedBlas;
 import alchemist.server.comm.InProcessFabric;
 import alchemist.server.control.WorkerControlLoop;
 import alchemist.server.driver.Driver;
@@ -20,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * TCP port, talking through an in-process {@code Communicator}. For tests, laptops, and the Spark
  * driver. {@code try (AlchemistServer s = AlchemistServer.embedded(2)) { ... s.port() ... }}.
  *
+ * <p>Cores: OpenBLAS's thread pool serves one caller at a time, so while the server runs, OpenBLAS runs each
+ * call in its caller's thread ({@link SingleThreadedBlas}) and the workers' calls run side by side; each worker
+ * gets {@link ServerConfig#threadsPerWorker()} threads of its own for its tasks' pieces (by default its share
+ * of the cores, {@code max(1, cores / workers)}).
+ *
  * <p>Lifecycle: built and started by {@link Builder#start()}, accepting clients until {@link #close()}
  * (or an allowed SHUT_DOWN). Thread-safe.
  */
@@ -32,10 +39,15 @@ public final class AlchemistServer implements AutoCloseable {
     private final DriverProcess driverProcess;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final SingleThreadedBlas.Lease blas;
     private volatile boolean closed;
 
     private AlchemistServer(ServerConfig config) {
         this.config = config;
+        this.blas = SingleThreadedBlas.acquire();
+        LOG.info("embedded server: {} cores, {} workers, {} threads per worker for tasks, OpenBLAS {}",
+                Runtime.getRuntime().availableProcessors(), config.numWorkers(), config.threadsPerWorker(),
+                OpenBlas.available() ? OpenBlas.numThreads() + " thread per call" : "thread control not available");
         this.group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         InProcessFabric fabric = new InProcessFabric(config.numWorkers() + 1);
         for (int rank = 1; rank <= config.numWorkers(); rank++) {
@@ -119,6 +131,7 @@ public final class AlchemistServer implements AutoCloseable {
         driverProcess.close();
         workers.forEach(Worker::close);
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        blas.close();
         stopped.countDown();
         LOG.info("Alchemist server stopped");
     }
@@ -133,6 +146,7 @@ public final class AlchemistServer implements AutoCloseable {
         private long maxMessageBytes = MessageFrameDecoder.DEFAULT_MAX_BODY_LENGTH;
         private long maxWorkerMemory = -1;
         private int workersPerHeap = -1;
+        private int threadsPerWorker = -1;
         private Path libraryDir;
         private boolean allowShutdown;
         private Path connectionFile;
@@ -185,6 +199,18 @@ public final class AlchemistServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param n threads each worker's tasks may keep busy, ≥ 1 (default: the worker's share of the cores,
+         *          {@code max(1, availableProcessors / workers)})
+         */
+        public Builder threadsPerWorker(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("threads per worker must be at least 1, not " + n);
+            }
+            this.threadsPerWorker = n;
+            return this;
+        }
+
         /** @param bytes matrix bytes one worker may hold (default: 3/4 of the heap shared by the workers) */
         public Builder maxWorkerMemory(long bytes) {
             this.maxWorkerMemory = bytes;
@@ -216,8 +242,10 @@ public final class AlchemistServer implements AutoCloseable {
             String advertised = advertisedHost != null ? advertisedHost
                     : "0.0.0.0".equals(bindHost) ? "127.0.0.1" : bindHost;
             int base = workerPortBase != null ? workerPortBase : port;
-            return new ServerConfig(workers, bindHost, advertised, port, base, maxMessageBytes, memory, libraryDir,
-                    allowShutdown, connectionFile);
+            int threads = threadsPerWorker > 0 ? threadsPerWorker
+                    : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+            return new ServerConfig(workers, bindHost, advertised, port, base, maxMessageBytes, memory, threads,
+                    libraryDir, allowShutdown, connectionFile);
         }
 
         /** Starts the server; it accepts clients when this returns. */

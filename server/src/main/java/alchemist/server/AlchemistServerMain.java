@@ -12,6 +12,7 @@ public final class AlchemistServerMain {
             usage: alchemist-server [--mpi] [--workers N] [--port P] [--worker-port-base B] [--host H]
                                     [--advertised-host A] [--library-dir D] [--connection-file F]
                                     [--max-worker-memory SIZE] [--max-message-size SIZE] [--allow-shutdown]
+                                    [--threads-per-worker T]
               --mpi                   run the workers as one Open MPI job (mpirun -np N+1; bin/ script only)
               --workers N             workers to start (default 2)
               --port P                driver port (default 24960; 0 = any free port)
@@ -25,6 +26,9 @@ public final class AlchemistServerMain {
                                       with --mpi, of each rank's heap)
               --max-message-size S    largest message body accepted, e.g. 256m (default 64m, the minimum)
               --allow-shutdown        let a client's SHUT_DOWN stop the server
+              --threads-per-worker T  cores each worker keeps busy (default: cores / N, at least 1); embedded,
+                                      its tasks' threads (OpenBLAS runs 1 per call); with --mpi,
+                                      OPENBLAS_NUM_THREADS of each rank
             """;
 
     private AlchemistServerMain() {
@@ -47,36 +51,47 @@ public final class AlchemistServerMain {
      *         {@link alchemist.protocol.ConnectionFile#defaultPath()}
      */
     public static AlchemistServer.Builder parseOrExit(String[] args) {
-        AlchemistServer.Builder b = AlchemistServer.builder().port(ServerConfig.DEFAULT_PORT);
-        Path connectionFile = alchemist.protocol.ConnectionFile.defaultPath();
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.print(USAGE);
+            System.exit(0);
+        }
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--workers", "-n" -> b.workers(Integer.parseInt(value(args, ++i, a)));
-                    case "--port" -> b.port(Integer.parseInt(value(args, ++i, a)));
-                    case "--worker-port-base" -> b.workerPortBase(Integer.parseInt(value(args, ++i, a)));
-                    case "--host" -> b.host(value(args, ++i, a));
-                    case "--advertised-host" -> b.advertisedHost(value(args, ++i, a));
-                    case "--library-dir" -> b.libraryDir(Path.of(value(args, ++i, a)));
-                    case "--connection-file" -> connectionFile = Path.of(value(args, ++i, a));
-                    case "--max-worker-memory" -> b.maxWorkerMemory(parseSize(value(args, ++i, a)));
-                    case "--max-message-size" -> b.maxMessageBytes(parseSize(value(args, ++i, a)));
-                    case "--allow-shutdown" -> b.allowShutdown(true);
-                    case "--help", "-h" -> {
-                        System.out.print(USAGE);
-                        System.exit(0);
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            }
-            if (b.config().maxMessageBytes() < alchemist.protocol.MessageFrameDecoder.DEFAULT_MAX_BODY_LENGTH) {
-                throw new IllegalArgumentException("--max-message-size must be at least 64m (PROTOCOL.md, Sizes)");
-            }
+            return parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("alchemist-server: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
+            throw e; // not reached
+        }
+    }
+
+    /**
+     * As {@link #parseOrExit}, but a bad option is an exception.
+     *
+     * @throws IllegalArgumentException saying which option is wrong and why
+     */
+    static AlchemistServer.Builder parse(String[] args) {
+        AlchemistServer.Builder b = AlchemistServer.builder().port(ServerConfig.DEFAULT_PORT);
+        Path connectionFile = alchemist.protocol.ConnectionFile.defaultPath();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--workers", "-n" -> b.workers(Integer.parseInt(value(args, ++i, a)));
+                case "--port" -> b.port(Integer.parseInt(value(args, ++i, a)));
+                case "--worker-port-base" -> b.workerPortBase(Integer.parseInt(value(args, ++i, a)));
+                case "--host" -> b.host(value(args, ++i, a));
+                case "--advertised-host" -> b.advertisedHost(value(args, ++i, a));
+                case "--library-dir" -> b.libraryDir(Path.of(value(args, ++i, a)));
+                case "--connection-file" -> connectionFile = Path.of(value(args, ++i, a));
+                case "--max-worker-memory" -> b.maxWorkerMemory(parseSize(value(args, ++i, a)));
+                case "--max-message-size" -> b.maxMessageBytes(parseSize(value(args, ++i, a)));
+                case "--allow-shutdown" -> b.allowShutdown(true);
+                case "--threads-per-worker" -> b.threadsPerWorker(parseCount(value(args, ++i, a), a));
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (b.config().maxMessageBytes() < alchemist.protocol.MessageFrameDecoder.DEFAULT_MAX_BODY_LENGTH) {
+            throw new IllegalArgumentException("--max-message-size must be at least 64m (PROTOCOL.md, Sizes)");
         }
         return b.connectionFile(connectionFile);
     }
@@ -86,6 +101,14 @@ public final class AlchemistServerMain {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    private static int parseCount(String s, String option) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number, not " + s, e);
+        }
     }
 
     /** Parses 512, 64k, 256m, 4g (powers of 1024). */

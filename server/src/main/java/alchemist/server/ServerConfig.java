@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param workerPortBase    worker r listens on base + r; 0 for ephemeral ports
  * @param maxMessageBytes   largest message body accepted (at least 64 MiB, PROTOCOL.md "Sizes")
  * @param maxWorkerMemory   bytes of matrix data one worker may hold
+ * @param threadsPerWorker  threads each worker's tasks may keep busy ({@code TaskContext.threads()}), ≥ 1
  * @param libraryDir        the only directory libraries load from (null: none)
  * @param allowShutdown     whether a client's SHUT_DOWN stops the server
  * @param connectionFile    where to write host and port once accepting (null: nowhere)
@@ -24,6 +25,7 @@ public record ServerConfig(
         int workerPortBase,
         long maxMessageBytes,
         long maxWorkerMemory,
+        int threadsPerWorker,
         Path libraryDir,
         boolean allowShutdown,
         Path connectionFile) {

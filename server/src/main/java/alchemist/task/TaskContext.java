@@ -17,6 +17,18 @@ public interface TaskContext {
     /** @return the session's communicator for this run: collectives among the session's workers */
     Communicator comm();
 
+    /**
+     * @return how many threads this worker's task may keep busy, ≥ 1: its share of the cores in embedded mode
+     *         (where each BLAS call runs in its caller's thread), 1 on an MPI rank (where OpenBLAS itself
+     *         runs each call on the rank's cores)
+     */
+    default int threads() {
+        return parallel().threads();
+    }
+
+    /** @return runs pieces of this worker's work on its {@link #threads()} threads */
+    Parallel parallel();
+
     /** @return this worker's rows of a MATRIX argument */
     RowBlock matrix(String parameter);
 

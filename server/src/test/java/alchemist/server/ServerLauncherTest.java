@@ -58,6 +58,34 @@ class ServerLauncherTest {
     }
 
     @Test
+    void eachWorkerGetsItsShareOfTheCoresUnlessToldOtherwise() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.max(1, cores / 2), AlchemistServer.builder().workers(2).config().threadsPerWorker());
+        assertEquals(1, AlchemistServer.builder().workers(cores + 1).config().threadsPerWorker(), "at least 1");
+        assertEquals(5, AlchemistServer.builder().workers(2).threadsPerWorker(5).config().threadsPerWorker());
+        for (int bad : new int[] {0, -2}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AlchemistServer.builder().threadsPerWorker(bad));
+            assertTrue(e.getMessage().contains("threads per worker must be at least 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theThreadsPerWorkerOptionReachesTheConfigAndBadValuesAreRefused() {
+        assertEquals(3, AlchemistServerMain.parse(new String[] {"--workers", "4", "--threads-per-worker", "3"}).config()
+                .threadsPerWorker());
+        for (String bad : new String[] {"0", "-1", "many"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AlchemistServerMain.parse(new String[] {"--threads-per-worker", bad}));
+            assertTrue(e.getMessage().contains("at least 1") || e.getMessage().contains("--threads-per-worker"),
+                    e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AlchemistServerMain.parse(new String[] {"--threads-per-worker"}));
+        assertTrue(e.getMessage().contains("needs a value"), e.getMessage());
+    }
+
+    @Test
     void workerPortsFollowTheBase() {
         ServerConfig fixed = AlchemistServer.builder().port(24960).config();
         assertEquals(24962, fixed.workerPort(2));

@@ -4,6 +4,7 @@ import alchemist.protocol.AlchemistException;
 import alchemist.protocol.MatrixLayout;
 import alchemist.protocol.MessageWriter;
 import alchemist.protocol.Command;
+import alchemist.server.blas.SingleThreadedBlas;
 import alchemist.server.comm.InProcessFabric;
 import alchemist.server.library.TaskArguments;
 import alchemist.task.ArgType;
@@ -25,7 +26,9 @@ import java.util.concurrent.Executors;
  * Runs a task on k simulated workers in this JVM, with no sockets: threads with an in-process
  * communicator, each with its own matrix store holding its row block of every matrix argument. The
  * task, its argument checks, its collectives and its outputs go through the same code as on a server
- * (see {@link TaskExecution}); only the transport is missing. For testing libraries.
+ * (see {@link TaskExecution}); only the transport is missing. As on an embedded server, OpenBLAS runs one
+ * thread per call while a run lasts, and each simulated worker has its own {@link WorkerThreads}. For testing
+ * libraries.
  */
 public final class InProcessTaskRunner {
     private static final int SESSION = 1;
@@ -51,6 +54,14 @@ public final class InProcessTaskRunner {
      *                            signature, the task's failure otherwise
      */
     public static Result run(Task task, int workers, Object... args) {
+        return runThreaded(task, workers, 1, args);
+    }
+
+    /**
+     * As {@link #run}, each simulated worker with {@code threadsPerWorker} threads for its task
+     * ({@link alchemist.task.TaskContext#threads()}).
+     */
+    public static Result runThreaded(Task task, int workers, int threadsPerWorker, Object... args) {
         Signature sig = task.signature();
         int[] ranks = new int[workers];
         MatrixStore[] stores = new MatrixStore[workers + 1];
@@ -66,11 +77,14 @@ public final class InProcessTaskRunner {
         }
         InProcessFabric fabric = new InProcessFabric(workers + 1);
         ExecutorService threads = Executors.newFixedThreadPool(workers);
-        try {
+        List<WorkerThreads> shares = new ArrayList<>();
+        try (SingleThreadedBlas.Lease blas = SingleThreadedBlas.acquire()) {
             List<CompletableFuture<TaskExecution.Outcome>> runs = new ArrayList<>();
             for (int rank : ranks) {
+                WorkerThreads share = WorkerThreads.start("in-process-worker-" + rank, threadsPerWorker);
+                shares.add(share);
                 runs.add(CompletableFuture.supplyAsync(() -> TaskExecution.execute(task, arguments,
-                        fabric.communicator(rank), ranks, stores[rank], SESSION, rank, outputIds), threads));
+                        fabric.communicator(rank), ranks, stores[rank], SESSION, rank, outputIds, share), threads));
             }
             List<TaskExecution.Outcome> outcomes = runs.stream().map(CompletableFuture::join).toList();
             TaskExecution.Outcome failed = null;
@@ -85,6 +99,7 @@ public final class InProcessTaskRunner {
             return assemble(sig, outcomes);
         } finally {
             threads.shutdownNow();
+            shares.forEach(WorkerThreads::close);
         }
     }
 

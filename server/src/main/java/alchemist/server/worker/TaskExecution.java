@@ -6,6 +6,7 @@ import alchemist.server.comm.Communicator;
 import alchemist.server.comm.CommunicatorClosedException;
 import alchemist.server.library.TaskArguments;
 import alchemist.task.ArgType;
+import alchemist.task.Parallel;
 import alchemist.task.Signature;
 import alchemist.task.Task;
 import org.slf4j.Logger;
@@ -40,13 +41,15 @@ final class TaskExecution {
      * @param world      a communicator whose ranks include {@code workers}
      * @param workers    the session's workers as ranks of {@code world}, ascending
      * @param outputIds  IDs reserved for the task's matrix outputs, in signature order
+     * @param parallel   the worker's threads for the task
      */
     static Outcome execute(Task task, TaskArguments args, Communicator world, int[] workers, MatrixStore store,
-            int sessionId, int workerId, int[] outputIds) {
+            int sessionId, int workerId, int[] outputIds, Parallel parallel) {
         String name = task.name();
         Signature sig = task.signature();
         try (Communicator comm = world.createGroup(workers)) {
-            WorkerTaskContext ctx = new WorkerTaskContext(name, sig, args, comm, store, sessionId, workers, outputIds);
+            WorkerTaskContext ctx = new WorkerTaskContext(name, sig, args, comm, store, sessionId, workers, outputIds,
+                    parallel);
             try {
                 task.run(ctx);
                 for (Signature.Output o : sig.outputs()) {

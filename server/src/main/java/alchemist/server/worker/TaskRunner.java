@@ -67,7 +67,7 @@ public final class TaskRunner {
         Task task = lib.task(taskName);
         TaskArguments args = TaskArguments.readFromDriver(r, task.signature());
         TaskExecution.Outcome outcome = TaskExecution.execute(task, args, world, workers, worker.store(), sessionId,
-                worker.id(), outputIds);
+                worker.id(), outputIds, worker.threads());
         if (!outcome.ok()) {
             AlchemistException e = outcome.error();
             return w -> w.putShort(e.code().code()).putString(e.detail()).putByte(outcome.primary() ? 1 : 0);

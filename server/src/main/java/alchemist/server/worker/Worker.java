@@ -27,6 +27,7 @@ public final class Worker implements AutoCloseable {
 
     private final int id;
     private final MatrixStore store;
+    private final WorkerThreads threads;
     private final MessageServer server;
     private final WorkerInfo info;
     private final ChannelGroup dataChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -42,6 +43,7 @@ public final class Worker implements AutoCloseable {
         this.store = new MatrixStore(id, config.maxWorkerMemory());
         this.server = MessageServer.bind(group, config.bindHost(), config.workerPort(id), config.maxMessageBytes(),
                 () -> new WorkerDataHandler(this, config.maxMessageBytes()));
+        this.threads = WorkerThreads.start("alchemist-worker-" + id + "-task", config.threadsPerWorker());
         this.info = new WorkerInfo(id, localHostName(), config.advertisedHost(), server.port(), 0);
         LOG.info("worker {} listens on {}:{}", id, config.advertisedHost(), server.port());
     }
@@ -62,6 +64,11 @@ public final class Worker implements AutoCloseable {
 
     public MatrixStore store() {
         return store;
+    }
+
+    /** @return the threads this worker's tasks run pieces on ({@link alchemist.task.TaskContext#parallel()}) */
+    public WorkerThreads threads() {
+        return threads;
     }
 
     /** Gives this worker to a session; only connections presenting {@code token} are served from now on. */
@@ -137,6 +144,7 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        threads.close();
     }
 
     private static String localHostName() {

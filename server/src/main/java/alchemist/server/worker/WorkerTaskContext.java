@@ -6,6 +6,7 @@ import alchemist.protocol.MatrixLayout;
 import alchemist.server.comm.Communicator;
 import alchemist.server.library.TaskArguments;
 import alchemist.task.ArgType;
+import alchemist.task.Parallel;
 import alchemist.task.RowBlock;
 import alchemist.task.Signature;
 import alchemist.task.TaskContext;
@@ -21,12 +22,13 @@ final class WorkerTaskContext implements TaskContext {
     private final MatrixStore store;
     private final int sessionId;
     private final int[] sessionWorkers;
+    private final Parallel parallel;
     private final Map<String, Integer> outputIds = new LinkedHashMap<>();
     private final Map<String, LocalRows> matrices = new LinkedHashMap<>();
     private final Map<String, Object> scalars = new LinkedHashMap<>();
 
     WorkerTaskContext(String taskName, Signature signature, TaskArguments args, Communicator comm, MatrixStore store,
-            int sessionId, int[] sessionWorkers, int[] reservedIds) {
+            int sessionId, int[] sessionWorkers, int[] reservedIds, Parallel parallel) {
         this.taskName = taskName;
         this.signature = signature;
         this.args = args;
@@ -34,6 +36,7 @@ final class WorkerTaskContext implements TaskContext {
         this.store = store;
         this.sessionId = sessionId;
         this.sessionWorkers = sessionWorkers;
+        this.parallel = parallel;
         int next = 0;
         for (Signature.Output o : signature.outputs()) {
             if (o.type() == ArgType.MATRIX) {
@@ -55,6 +58,11 @@ final class WorkerTaskContext implements TaskContext {
     @Override
     public Communicator comm() {
         return comm;
+    }
+
+    @Override
+    public Parallel parallel() {
+        return parallel;
     }
 
     @Override
