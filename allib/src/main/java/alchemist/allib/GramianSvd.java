@@ -87,13 +87,13 @@ final class GramianSvd {
     private static final int GIVE_UP = 2;
 
     /**
-     * @param a this rank's rows, row-major rows × n
      * @return the triplets, or null in {@link Mode#ADAPTIVE} when σₖ is below what the Gramian resolves
      *         ({@value #RESOLVED}·σ₁): then another method must run
      */
-    static Result svd(Communicator comm, double[] a, int rows, int n, int k, Mode mode) {
+    static Result svd(Communicator comm, WorkerRows a, int k, Mode mode) {
         boolean root = comm.rank() == 0;
-        double[] g = Linalg.localGramian(a, rows, n);
+        int n = a.n();
+        double[] g = a.gramian();
         comm.allreduce(g, ReduceOp.SUM);
         double[] shared = new double[1 + n * k]; // the decision, then V₀
         if (root) {
@@ -107,17 +107,16 @@ final class GramianSvd {
             return null;
         }
         double[] v0 = Arrays.copyOfRange(shared, 1, shared.length);
-        Result f = rayleighRitz(comm, a, rows, n, k, v0, Path.GRAMIAN);
+        Result f = rayleighRitz(comm, a, k, v0, Path.GRAMIAN);
         if (shared[0] == STOP) {
             return f;
         }
         // One step of subspace iteration, V₁ = orth(Aᵀ·U), then Rayleigh–Ritz again.
-        double[] z = new double[n * k];
-        Dense.gemm("N", "N", n, k, rows, 1, a, 0, n, f.u(), 0, Math.max(1, rows), 0, z, 0, n);
+        double[] z = a.transposeTimes(f.u(), k);
         comm.allreduce(z, ReduceOp.SUM);
         double[] v1 = root ? Tsqr.factor(null, z, n, k, true).q() : new double[n * k];
         comm.bcast(v1, 0, v1.length, 0);
-        return rayleighRitz(comm, a, rows, n, k, v1, Path.GRAMIAN_REFINED);
+        return rayleighRitz(comm, a, k, v1, Path.GRAMIAN_REFINED);
     }
 
     /** Rank 0's decision from the top k eigenvalues of the computed Gramian (descending). */
@@ -143,10 +142,11 @@ final class GramianSvd {
      * Rayleigh–Ritz on A for the right subspace spanned by the orthonormal columns of v0 (n × k, the same
      * on every rank): W = A·V₀ = Q·R (TSQR), R = Ũ·Σ·Ṽᵀ on rank 0; returns Σ, U = Q·Ũ and V = V₀·Ṽ.
      */
-    private static Result rayleighRitz(Communicator comm, double[] a, int rows, int n, int k, double[] v0, Path path) {
-        int ld = Math.max(1, rows);
-        double[] w = new double[ld * k];
-        Dense.gemm("T", "N", rows, k, n, 1, a, 0, n, v0, 0, n, 0, w, 0, ld);
+    private static Result rayleighRitz(Communicator comm, WorkerRows a, int k, double[] v0, Path path) {
+        int n = a.n();
+        int rows = a.rows();
+        int ld = a.ld();
+        double[] w = a.times(v0, n, k);
         Tsqr.Factor qr = Tsqr.factor(comm, w, rows, k, true);
         double[] shared = new double[k + k * k + n * k]; // σ, Ũ (k × k), V = V₀·Ṽ (n × k)
         if (comm.rank() == 0) {

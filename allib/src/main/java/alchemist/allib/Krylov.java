@@ -83,13 +83,14 @@ final class Krylov {
     /**
      * The top k singular triplets (collective).
      *
-     * @param a        this rank's rows of A, row-major rows × n
-     * @param rows     this rank's rows
-     * @param firstRow the global index of its first row
-     * @param m        A's rows
-     * @param k        1 ≤ k ≤ min(m, n)
+     * @param a this rank's rows of A
+     * @param m A's rows
+     * @param k 1 ≤ k ≤ min(m, n)
      */
-    static Result svd(Communicator comm, double[] a, int rows, long firstRow, long m, int n, int k) {
+    static Result svd(Communicator comm, WorkerRows a, long m, int k) {
+        int n = a.n();
+        int rows = a.rows();
+        long firstRow = a.firstRow();
         int r = (int) Math.min(m, n);
         int b = Math.min(r, k + EXTRA);
         int sMax = Math.min(r, BASIS_BLOCKS * b);
@@ -106,8 +107,7 @@ final class Krylov {
         for (int j = 0; j < b; j++) {
             Dense.fillRandomColumn(omega, ld, rows, j, firstRow, SEED, j, 1);
         }
-        double[] z = new double[n * b];
-        Dense.gemm("N", "N", n, b, rows, 1, a, 0, n, omega, 0, ld, 0, z, 0, n);
+        double[] z = a.transposeTimes(omega, b);
         comm.allreduce(z, ReduceOp.SUM);
         double[] pending = new double[n * b];
         if (root) {
@@ -126,8 +126,7 @@ final class Krylov {
         while (true) {
             iterations++;
             // A step: U's new block, orthonormalized against U.
-            double[] pb = new double[ld * bp];
-            Dense.gemm("T", "N", rows, bp, n, 1, a, 0, n, pending, 0, n, 0, pb, 0, ld);
+            double[] pb = a.times(pending, n, bp);
             double[] q = BlockOrthogonalizer.orthonormalize(comm, u, ld, sU, pb, rows, bp, firstRow, m, sigma1,
                     SEED + 4L * iterations);
             System.arraycopy(q, 0, u, sU * ld, ld * bp);
@@ -135,7 +134,7 @@ final class Krylov {
             // One allreduce: B's new columns [U, Q]ᵀ·(A·Vⱼ) (s × bp), then Z = Aᵀ·Q (n × bp).
             double[] cz = new double[s * bp + n * bp];
             Dense.gemm("T", "N", s, bp, rows, 1, u, 0, ld, pb, 0, ld, 0, cz, 0, s);
-            Dense.gemm("N", "N", n, bp, rows, 1, a, 0, n, q, 0, ld, 0, cz, s * bp, n);
+            a.transposeTimes(q, bp, cz, s * bp);
             comm.allreduce(cz, ReduceOp.SUM);
 
             // Rank 0 decides; one broadcast: status, keep, next block size, σ₁, residual; X's first

@@ -47,25 +47,26 @@ final class RandomizedSvd {
     /**
      * Computes the rank-k randomized SVD (collective).
      *
-     * @param a    this rank's rows of A, row-major rows × n (read column-major: Aᵀ with leading dimension n)
+     * @param a    this rank's rows of A
      * @param l    samples, k ≤ l ≤ min(m, n)
      * @param seed drives Ω alone
      */
-    static Result compute(Communicator comm, double[] a, int rows, int n, int k, int l, int powerIterations,
-            long seed) {
+    static Result compute(Communicator comm, WorkerRows a, int k, int l, int powerIterations, long seed) {
         boolean root = comm.rank() == 0;
-        int ld = Math.max(1, rows);
+        int n = a.n();
+        int rows = a.rows();
+        int ld = a.ld();
         double[] omega = Dense.gaussianBlock(seed, n, l);
-        double[] q = orthonormalRows(comm, times(a, rows, n, omega, l), rows, l);
+        double[] q = orthonormalRows(comm, a.times(omega, n, l), rows, l);
         for (int i = 0; i < powerIterations; i++) {
-            double[] z = transposeTimes(comm, a, rows, n, q, l);
+            double[] z = transposeTimes(comm, a, q, l);
             if (root) {
                 z = Tsqr.factor(null, z, n, l, true).q();
             }
             comm.bcast(z, 0, z.length, 0);
-            q = orthonormalRows(comm, times(a, rows, n, z, l), rows, l);
+            q = orthonormalRows(comm, a.times(z, n, l), rows, l);
         }
-        double[] w = transposeTimes(comm, a, rows, n, q, l);
+        double[] w = transposeTimes(comm, a, q, l);
         double[] shared = new double[l + l * l + n * k]; // σ, Ũ (l × l), V (n × k)
         if (root) {
             LapackReference.Svd small = Eigen.svd(transpose(w, n, l), l, n, l);
@@ -83,18 +84,9 @@ final class RandomizedSvd {
         return new Result(Arrays.copyOf(shared, k), u, Arrays.copyOfRange(shared, l + l * l, shared.length));
     }
 
-    /** @return this rank's rows of A·X for X n × c (column-major, the same on every rank): rows × c, ld max(1, rows) */
-    static double[] times(double[] a, int rows, int n, double[] x, int c) {
-        int ld = Math.max(1, rows);
-        double[] y = new double[ld * c];
-        Dense.gemm("T", "N", rows, c, n, 1, a, 0, n, x, 0, n, 0, y, 0, ld);
-        return y;
-    }
-
     /** @return Aᵀ·Y (n × c, column-major) summed over the ranks, for this rank's rows Y (rows × c) (collective) */
-    private static double[] transposeTimes(Communicator comm, double[] a, int rows, int n, double[] y, int c) {
-        double[] z = new double[n * c];
-        Dense.gemm("N", "N", n, c, rows, 1, a, 0, n, y, 0, Math.max(1, rows), 0, z, 0, n);
+    private static double[] transposeTimes(Communicator comm, WorkerRows a, double[] y, int c) {
+        double[] z = a.transposeTimes(y, c);
         comm.allreduce(z, ReduceOp.SUM);
         return z;
     }

@@ -65,8 +65,9 @@ final class RandomizedSvdTask implements Task {
         int l = samples(m, n, k, ctx.intArg("oversampling"), q);
         long seed = ctx.longArg("seed");
         int rows = a.localRows();
-        RandomizedSvd.Result r = RandomizedSvd.compute(ctx.comm(), a.values(), rows, n, k, l, q, seed);
-        double estimate = ResidualNormBound.estimate(ctx.comm(), a.values(), rows, n, r.u(), r.sigma(), r.v(), seed);
+        WorkerRows local = WorkerRows.of(a, ctx.parallel());
+        RandomizedSvd.Result r = RandomizedSvd.compute(ctx.comm(), local, k, l, q, seed);
+        double estimate = ResidualNormBound.estimate(ctx.comm(), local, r.u(), r.sigma(), r.v(), seed);
 
         RowBlock u = ctx.createMatrix("U", m, k);
         QrTask.requireSameRows(a, u);

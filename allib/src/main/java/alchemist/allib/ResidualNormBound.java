@@ -26,18 +26,19 @@ final class ResidualNormBound {
     }
 
     /**
-     * @param a     this rank's rows of A, row-major rows × n
+     * @param a     this rank's rows of A
      * @param u     this rank's rows of U, column-major rows × k, leading dimension max(1, rows)
      * @param sigma k values, the same on every rank
      * @param v     column-major n × k, the same on every rank
      * @return the bound, the same on every rank (collective)
      */
-    static double estimate(Communicator comm, double[] a, int rows, int n, double[] u, double[] sigma, double[] v,
-            long seed) {
+    static double estimate(Communicator comm, WorkerRows a, double[] u, double[] sigma, double[] v, long seed) {
         int k = sigma.length;
-        int ld = Math.max(1, rows);
+        int n = a.n();
+        int rows = a.rows();
+        int ld = a.ld();
         double[] omega = Dense.gaussianBlock(Dense.mix(seed ^ SEED_SALT), n, VECTORS);
-        double[] e = RandomizedSvd.times(a, rows, n, omega, VECTORS);
+        double[] e = a.times(omega, n, VECTORS);
         double[] coefficients = new double[k * VECTORS]; // diag(σ)·Vᵀ·Ω, k × r
         Dense.gemm("T", "N", k, VECTORS, n, 1, v, 0, n, omega, 0, n, 0, coefficients, 0, k);
         for (int c = 0; c < VECTORS; c++) {

@@ -94,7 +94,7 @@ final class TruncatedSvdTask implements Task {
         }
         int rows = a.localRows();
         long start = System.nanoTime();
-        Factors f = factor(ctx.comm(), a, method, k);
+        Factors f = factor(ctx.comm(), WorkerRows.of(a, ctx.parallel()), m, method, k);
         if (ctx.rank() == 0) {
             LOG.info("truncated_svd of {} x {}, k = {} on {} workers: {} in {} s", m, n, k, ctx.size(), f.method(),
                     String.format("%.3f", (System.nanoTime() - start) / 1e9));
@@ -113,11 +113,9 @@ final class TruncatedSvdTask implements Task {
     }
 
     /** Runs a (valid, chosen) method: collective. */
-    private static Factors factor(Communicator comm, RowBlock a, int method, int k) {
-        int n = a.numCols();
-        int rows = a.localRows();
+    private static Factors factor(Communicator comm, WorkerRows a, long m, int method, int k) {
         if (method == KRYLOV) {
-            Krylov.Result kr = Krylov.svd(comm, a.values(), rows, a.firstRow(), a.numRows(), n, k);
+            Krylov.Result kr = Krylov.svd(comm, a, m, k);
             if (comm.rank() == 0) {
                 LOG.debug("Krylov: {} iterations, {} restarts, residual {} of sigma_1", kr.iterations(), kr.restarts(),
                         kr.residual());
@@ -129,13 +127,13 @@ final class TruncatedSvdTask implements Task {
             case GRAMIAN_REFINED -> GramianSvd.Mode.ALWAYS_REFINE;
             default -> GramianSvd.Mode.GRAMIAN_ONLY;
         };
-        GramianSvd.Result g = GramianSvd.svd(comm, a.values(), rows, n, k, mode);
+        GramianSvd.Result g = GramianSvd.svd(comm, a, k, mode);
         if (g == null) {
             if (comm.rank() == 0) {
                 LOG.info("truncated_svd: sigma_{} is below {} sigma_1, beyond the Gramian's reach: Krylov instead", k,
                         GramianSvd.RESOLVED);
             }
-            return factor(comm, a, KRYLOV, k);
+            return factor(comm, a, m, KRYLOV, k);
         }
         return new Factors(g.sigma(), g.u(), g.v(), g.path().label());
     }

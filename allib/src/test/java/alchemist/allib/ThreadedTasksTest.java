@@ -39,6 +39,19 @@ class ThreadedTasksTest {
         sameOnAnyThreads(new LeastSquaresTask(), matrix(8000, 150, 6), matrix(8000, 30, 7));
     }
 
+    @Test
+    void truncatedSvdEveryMethod() {
+        double[][] a = matrix(6000, 300, 8);
+        for (byte method = 1; method <= 3; method++) {
+            sameOnAnyThreads(TruncatedSvdTask.withMethodOutput(), a, 20, method);
+        }
+    }
+
+    @Test
+    void randomizedSvd() {
+        sameOnAnyThreads(new RandomizedSvdTask(), matrix(6000, 300, 9), 20);
+    }
+
     private static void sameOnAnyThreads(Task task, Object... args) {
         InProcessTaskRunner.Result one = InProcessTaskRunner.runThreaded(task, 2, 1, args);
         for (int threads : new int[] {2, 3}) {
