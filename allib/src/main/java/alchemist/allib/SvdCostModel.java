@@ -9,9 +9,11 @@ package alchemist.allib;
  * tridiagonal reduction on rank 0 (half of it matrix-vector products, which run far below BLAS-3 speed),
  * and 2·m·n·k/p + 6·m·k²/p for the Rayleigh–Ritz step;</li>
  * <li>Krylov ({@link Krylov}): per iteration 4·m·n·b/p for the products with A and Aᵀ, 8·m·s·b/p for
- * U's reorthogonalization and 12·n·s·b for V's on rank 0, with b = k + {@value Krylov#EXTRA} and s the
- * basis, on average about half its largest size; times {@value #KRYLOV_ITERATIONS} iterations, what a flat
- * spectrum (the slow case, which the cost of a wrong guess must cover) takes.</li>
+ * U's reorthogonalization, and on rank 0 12·n·s·b for V's and {@value #SMALL_SVD_FLOPS}·s³ for the SVD of the
+ * s × s projection (a serial LAPACK call: counted at {@value #EIGEN_SLOWDOWN} × its flops), with
+ * b = max(k, {@value Krylov#MIN_BLOCK}) and s the basis, on average about 7/10 of its largest size; times
+ * {@value #KRYLOV_ITERATIONS} iterations, what a flat spectrum (the slow case, which the cost of a wrong
+ * guess must cover) takes.</li>
  * </ul>
  * The Gramian also needs n² values on every rank (and DSYEVR about as much again on rank 0): beyond
  * {@value #GRAMIAN_MAX_COLUMNS} columns it is never chosen. The choice depends on (m, n, k, p) alone, so
@@ -21,7 +23,9 @@ final class SvdCostModel {
     /** How much slower than BLAS-3 the eigensolver's flops run. */
     static final double EIGEN_SLOWDOWN = 4;
     /** Krylov iterations assumed. */
-    static final int KRYLOV_ITERATIONS = 40;
+    static final int KRYLOV_ITERATIONS = 60;
+    /** DGESDD's flops for an s × s matrix with its vectors, about. */
+    static final int SMALL_SVD_FLOPS = 20;
     /** Never the Gramian beyond this many columns (an n × n Gramian of 3.2 GB). */
     static final int GRAMIAN_MAX_COLUMNS = 20_000;
 
@@ -51,10 +55,11 @@ final class SvdCostModel {
     /** @return the Krylov method's estimated time per rank, in flops */
     static double krylovCost(long m, int n, int k, int p) {
         double r = Math.min(m, n);
-        double b = Math.min(r, k + Krylov.EXTRA);
-        double basis = Math.min(r, Krylov.BASIS_BLOCKS * b) / 2;
+        double b = Math.min(r, Math.max(k, Krylov.MIN_BLOCK));
+        double basis = 0.7 * Math.min(r, b + Math.max(Krylov.BASIS_BLOCKS * b, Krylov.MIN_BASIS));
         double md = m;
-        double perIteration = (4 * md * n * b + 8 * md * basis * b) / p + 12.0 * n * basis * b;
+        double perIteration = (4 * md * n * b + 8 * md * basis * b) / p + 12.0 * n * basis * b
+                + EIGEN_SLOWDOWN * SMALL_SVD_FLOPS * basis * basis * basis;
         return KRYLOV_ITERATIONS * perIteration;
     }
 }
