@@ -2,6 +2,7 @@ package alchemist.allib;
 
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
+import alchemist.task.Parallel;
 
 /**
  * Block orthonormalization against a basis (the Krylov steps of truncated_svd): block classical
@@ -60,16 +61,16 @@ final class BlockOrthogonalizer {
      * @param scale     the size of the problem (e.g. an estimate of ‖A‖); P's largest column norm is taken
      *                  if larger; 0 is allowed
      */
-    static double[] orthonormalize(Communicator comm, double[] basis, int ldBasis, int s, double[] p, int rows, int b,
-            long firstRow, long totalRows, double scale, long seed) {
+    static double[] orthonormalize(Communicator comm, Parallel parallel, double[] basis, int ldBasis, int s, double[] p,
+            int rows, int b, long firstRow, long totalRows, double scale, long seed) {
         int ld = Math.max(1, rows);
         double[] work = p.clone();
         for (int attempt = 0; attempt < 8; attempt++) {
             double[] x = work.clone();
             scale = Math.max(scale, projectAndMeasure(comm, basis, ldBasis, s, x, ld, rows, b, true));
-            Tsqr.Factor first = Tsqr.factor(comm, x, rows, b, true);
+            Tsqr.Factor first = Tsqr.factor(comm, parallel, x, rows, b, true);
             project(comm, basis, ldBasis, s, first.q(), ld, rows, b);
-            Tsqr.Factor second = Tsqr.factor(comm, first.q(), rows, b, true);
+            Tsqr.Factor second = Tsqr.factor(comm, parallel, first.q(), rows, b, true);
             boolean dependent = false;
             double randomScale = (scale > 0 ? scale : 1) / Math.sqrt(Math.max(1, totalRows));
             for (int i = 0; i < b; i++) {

@@ -10,23 +10,23 @@ import java.util.Arrays;
  * where the spectrum needs it (collective).
  *
  * <ol>
- * <li>Each rank forms the Gramian of its rows with DSYRK (m·n²/p flops); one allreduce of n² values sums
- * them; rank 0 finds the top k eigenpairs λ, V₀ of AᵀA with DSYEVR (O(n³) on rank 0).</li>
- * <li>Rayleigh–Ritz on A for span(V₀): W = A·V₀ (2·m·n·k/p flops), W = Q·R by TSQR, R = Ũ·Σ·Ṽᵀ on rank 0,
- * U = Q·Ũ, V = V₀·Ṽ. U is orthonormal by construction (Householder), A·V = U·Σ to machine precision.</li>
- * <li>Whether that is accurate enough is decided on rank 0 from the computed spectrum, before step 2:
- * the eigenvalues of the computed Gramian are those of AᵀA up to δ ≈ {@value #GRAMIAN_ERROR}·ε·λ₁
- * (rounding in DSYRK, the sums and DSYEVR), so σᵢ = √λᵢ is known to δ/(2λᵢ) relative, and the Ritz
- * values of step 2 to about the same. When δ/(2λₖ) ≤ {@value #TARGET} (σₖ above about 1.5e-3·σ₁) the run
- * stops after step 2 ({@link Path#GRAMIAN}). Otherwise ({@link Path#GRAMIAN_REFINED}) one step of subspace
- * iteration follows, V₁ = orth(Aᵀ·U) (2·m·n·k/p flops, an allreduce of n·k values, Householder QR on rank
- * 0), then Rayleigh–Ritz again on V₁: the error of the σᵢ becomes second order in the angle between the
- * subspace and the true one, reduced by (σₖ₊₁/σₖ)² by the subspace step, so σᵢ down to about 1e-6·σ₁ come
- * out within 1e-9 relative (see the tests); below about 1e-7·σ₁ the Gramian's subspace is lost and the
- * Krylov method is needed.</li>
+ * <li>Each rank forms the Gramian of its rows (DSYRK, on its threads: m·n²/p flops); one allreduce of n²
+ * values sums them; rank 0 finds the top k eigenpairs λ, V₀ of AᵀA with DSYEVR (O(n³) on rank 0) and
+ * decides, from the computed spectrum, whether they are accurate enough: the eigenvalues of the computed
+ * Gramian are those of AᵀA up to δ ≈ {@value #GRAMIAN_ERROR}·ε·λ₁ (rounding in DSYRK, the sums and DSYEVR),
+ * so σᵢ = √λᵢ is known to δ/(2λᵢ) relative.</li>
+ * <li>When δ/(2λₖ) ≤ {@value #TARGET} (σₖ above about 1.5e-3·σ₁: {@link Path#GRAMIAN}), σ = √λ, V = V₀ and
+ * U = A·V₀·Σ⁻¹ (2·m·n·k/p flops): the single-process reference's own algorithm, distributed. U is then
+ * orthonormal to about δ/λₖ ≤ 2·{@value #TARGET} (UᵀU = Σ⁻¹V₀ᵀ(AᵀA)V₀Σ⁻¹), and A·V = U·Σ to rounding.</li>
+ * <li>Otherwise ({@link Path#GRAMIAN_REFINED}) Rayleigh–Ritz on A for span(V₀): W = A·V₀ = Q·R (TSQR),
+ * R = Ũ·Σ·Ṽᵀ on rank 0, U = Q·Ũ, V = V₀·Ṽ (U orthonormal by construction); then one step of subspace
+ * iteration, V₁ = orth(Aᵀ·U) (an allreduce of n·k values, Householder QR on rank 0), and Rayleigh–Ritz again
+ * on V₁: the error of the σᵢ becomes second order in the angle between the subspace and the true one,
+ * reduced by (σₖ₊₁/σₖ)² by the subspace step, so σᵢ down to about 1e-6·σ₁ come out within 1e-9 relative
+ * (see the tests); below about 1e-7·σ₁ the Gramian's subspace is lost and the Krylov method is needed.</li>
  * </ol>
- * Cost: m·n²/p + 2·m·n·k/p flops per rank plus TSQR's 6·m·k²/p, O(n³) on rank 0, an allreduce of n²
- * values; refined, another 4·m·n·k/p + 6·m·k²/p. Memory: n² on every rank.
+ * Cost: m·n²/p + 2·m·n·k/p flops per rank, O(n³) on rank 0, an allreduce of n² values; refined, another
+ * 4·m·n·k/p plus two TSQRs (12·m·k²/p). Memory: n² on every rank.
  */
 final class GramianSvd {
     /**
@@ -42,9 +42,9 @@ final class GramianSvd {
 
     /** Which way a run went. */
     enum Path {
-        /** Eigenvectors of AᵀA, then one Rayleigh–Ritz step on A. */
+        /** The eigenpairs of AᵀA, U = A·V·Σ⁻¹. */
         GRAMIAN("gramian"),
-        /** As GRAMIAN, then a subspace iteration step and Rayleigh–Ritz again. */
+        /** Rayleigh–Ritz on A, a subspace iteration step and Rayleigh–Ritz again. */
         GRAMIAN_REFINED("gramian_refined");
 
         private final String label;
@@ -95,28 +95,35 @@ final class GramianSvd {
         int n = a.n();
         double[] g = a.gramian();
         comm.allreduce(g, ReduceOp.SUM);
-        double[] shared = new double[1 + n * k]; // the decision, then V₀
+        double[] shared = new double[1 + k + n * k]; // the decision, λ, V₀
         if (root) {
             Eigen.SymmetricTop top = Eigen.symmetricTop(g, n, k);
             shared[0] = decide(top.values(), mode);
-            System.arraycopy(top.vectors(), 0, shared, 1, n * k);
+            System.arraycopy(top.values(), 0, shared, 1, k);
+            System.arraycopy(top.vectors(), 0, shared, 1 + k, n * k);
         }
         g = null; // n² values: let them go before the products
         comm.bcast(shared, 0, shared.length, 0);
         if (shared[0] == GIVE_UP) {
             return null;
         }
-        double[] v0 = Arrays.copyOfRange(shared, 1, shared.length);
-        Result f = rayleighRitz(comm, a, k, v0, Path.GRAMIAN);
+        double[] v0 = Arrays.copyOfRange(shared, 1 + k, shared.length);
         if (shared[0] == STOP) {
-            return f;
+            double[] sigma = new double[k];
+            double[] u = a.times(v0, n, k);
+            for (int j = 0; j < k; j++) {
+                sigma[j] = Math.sqrt(shared[1 + j]);
+                Linalg.BLAS.dscal(a.rows(), 1 / sigma[j], u, j * a.ld(), 1);
+            }
+            return new Result(sigma, u, v0, Path.GRAMIAN);
         }
+        Result f = rayleighRitz(comm, a, k, v0);
         // One step of subspace iteration, V₁ = orth(Aᵀ·U), then Rayleigh–Ritz again.
         double[] z = a.transposeTimes(f.u(), k);
         comm.allreduce(z, ReduceOp.SUM);
-        double[] v1 = root ? Tsqr.factor(null, z, n, k, true).q() : new double[n * k];
+        double[] v1 = root ? Tsqr.factor(null, a.parallel(), z, n, k, true).q() : new double[n * k];
         comm.bcast(v1, 0, v1.length, 0);
-        return rayleighRitz(comm, a, k, v1, Path.GRAMIAN_REFINED);
+        return rayleighRitz(comm, a, k, v1);
     }
 
     /** Rank 0's decision from the top k eigenvalues of the computed Gramian (descending). */
@@ -135,19 +142,19 @@ final class GramianSvd {
     static boolean needsRefinement(double[] lambda) {
         double delta = GRAMIAN_ERROR * Math.ulp(1.0) / 2 * lambda[0];
         double last = lambda[lambda.length - 1];
-        return !(delta <= 2 * TARGET * last); // also when λₖ ≤ 0 or NaN
+        return !(last > 0 && delta <= 2 * TARGET * last); // also when λₖ ≤ 0 or NaN
     }
 
     /**
      * Rayleigh–Ritz on A for the right subspace spanned by the orthonormal columns of v0 (n × k, the same
      * on every rank): W = A·V₀ = Q·R (TSQR), R = Ũ·Σ·Ṽᵀ on rank 0; returns Σ, U = Q·Ũ and V = V₀·Ṽ.
      */
-    private static Result rayleighRitz(Communicator comm, WorkerRows a, int k, double[] v0, Path path) {
+    private static Result rayleighRitz(Communicator comm, WorkerRows a, int k, double[] v0) {
         int n = a.n();
         int rows = a.rows();
         int ld = a.ld();
         double[] w = a.times(v0, n, k);
-        Tsqr.Factor qr = Tsqr.factor(comm, w, rows, k, true);
+        Tsqr.Factor qr = Tsqr.factor(comm, a.parallel(), w, rows, k, true);
         double[] shared = new double[k + k * k + n * k]; // σ, Ũ (k × k), V = V₀·Ṽ (n × k)
         if (comm.rank() == 0) {
             LapackReference.Svd small = Eigen.svd(qr.r().clone(), k, k, k);
@@ -159,6 +166,6 @@ final class GramianSvd {
         double[] u = new double[ld * k];
         Dense.gemm("N", "N", rows, k, k, 1, qr.q(), 0, ld, shared, k, k, 0, u, 0, ld);
         return new Result(Arrays.copyOfRange(shared, 0, k), u, Arrays.copyOfRange(shared, k + k * k, shared.length),
-                path);
+                Path.GRAMIAN_REFINED);
     }
 }

@@ -3,6 +3,7 @@ package alchemist.allib;
 import alchemist.server.LapackReference;
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
+import alchemist.task.Parallel;
 
 /**
  * The top k singular triplets of a matrix spread over ranks in row blocks, by a thick-restarted block
@@ -122,7 +123,7 @@ final class Krylov {
         comm.allreduce(z, ReduceOp.SUM);
         double[] pending = new double[n * b];
         if (root) {
-            double[] q = BlockOrthogonalizer.orthonormalize(null, v, n, 0, z, n, b, 0, n, 0, SEED + 1);
+            double[] q = BlockOrthogonalizer.orthonormalize(null, a.parallel(), v, n, 0, z, n, b, 0, n, 0, SEED + 1);
             System.arraycopy(q, 0, v, 0, n * b);
             System.arraycopy(q, 0, pending, 0, n * b);
         }
@@ -138,8 +139,8 @@ final class Krylov {
             iterations++;
             // A step: U's new block, orthonormalized against U.
             double[] pb = a.times(pending, n, bp);
-            double[] q = BlockOrthogonalizer.orthonormalize(comm, u, ld, sU, pb, rows, bp, firstRow, m, sigma1,
-                    SEED + 4L * iterations);
+            double[] q = BlockOrthogonalizer.orthonormalize(comm, a.parallel(), u, ld, sU, pb, rows, bp, firstRow, m,
+                    sigma1, SEED + 4L * iterations);
             System.arraycopy(q, 0, u, sU * ld, ld * bp);
             int s = sU + bp;
             // One allreduce: B's new columns [U, Q]ᵀ·(A·Vⱼ) (s × bp), then Z = Aᵀ·Q (n × bp).
@@ -153,7 +154,7 @@ final class Krylov {
             int xLength = keepOnRestart > 0 ? s * keepOnRestart : 0;
             double[] msg = new double[5 + xLength + n * b];
             if (root) {
-                ritz = decide(cz, s, sU, bp, n, k, b, r, sMax, keepOnRestart, v, proj, iterations, msg);
+                ritz = decide(a.parallel(), cz, s, sU, bp, n, k, b, r, sMax, keepOnRestart, v, proj, iterations, msg);
             }
             comm.bcast(msg, 0, msg.length, 0);
             int status = (int) msg[0];
@@ -189,7 +190,7 @@ final class Krylov {
      *
      * @return the Ritz decomposition of B
      */
-    private static LapackReference.Svd decide(double[] cz, int s, int sU, int bp, int n, int k, int b, int r, int sMax,
+    private static LapackReference.Svd decide(Parallel parallel, double[] cz, int s, int sU, int bp, int n, int k, int b, int r, int sMax,
             int keepOnRestart, double[] v, double[] proj, int iterations, double[] msg) {
         for (int j = 0; j < bp; j++) {
             for (int i = 0; i < sMax; i++) {
@@ -225,7 +226,7 @@ final class Krylov {
             status = relative <= ACCEPTABLE ? DONE : FAILED;
         } else {
             double[] next = bNext < bp ? dominantColumns(z, n, bp, bNext) : z;
-            double[] vn = BlockOrthogonalizer.orthonormalize(null, v, n, s, next, n, bNext, 0, n, sigma1,
+            double[] vn = BlockOrthogonalizer.orthonormalize(null, parallel, v, n, s, next, n, bNext, 0, n, sigma1,
                     SEED + 4L * iterations + 2);
             int base = s;
             if (s + bNext > sMax) {

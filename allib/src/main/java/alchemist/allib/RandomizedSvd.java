@@ -57,14 +57,14 @@ final class RandomizedSvd {
         int rows = a.rows();
         int ld = a.ld();
         double[] omega = Dense.gaussianBlock(seed, n, l);
-        double[] q = orthonormalRows(comm, a.times(omega, n, l), rows, l);
+        double[] q = orthonormalRows(comm, a, a.times(omega, n, l), l);
         for (int i = 0; i < powerIterations; i++) {
             double[] z = transposeTimes(comm, a, q, l);
             if (root) {
-                z = Tsqr.factor(null, z, n, l, true).q();
+                z = Tsqr.factor(null, a.parallel(), z, n, l, true).q();
             }
             comm.bcast(z, 0, z.length, 0);
-            q = orthonormalRows(comm, a.times(z, n, l), rows, l);
+            q = orthonormalRows(comm, a, a.times(z, n, l), l);
         }
         double[] w = transposeTimes(comm, a, q, l);
         double[] shared = new double[l + l * l + n * k]; // σ, Ũ (l × l), V (n × k)
@@ -92,8 +92,8 @@ final class RandomizedSvd {
     }
 
     /** @return the Q of the TSQR of the distributed m × l block y (this rank's rows, column-major) */
-    private static double[] orthonormalRows(Communicator comm, double[] y, int rows, int l) {
-        return Tsqr.factor(comm, y, rows, l, true).q();
+    private static double[] orthonormalRows(Communicator comm, WorkerRows a, double[] y, int l) {
+        return Tsqr.factor(comm, a.parallel(), y, a.rows(), l, true).q();
     }
 
     /** @return the transpose (c × r, column-major) of a column-major r × c matrix */

@@ -64,16 +64,11 @@ final class RandomizedSvdTask implements Task {
         int q = ctx.intArg("power_iterations");
         int l = samples(m, n, k, ctx.intArg("oversampling"), q);
         long seed = ctx.longArg("seed");
-        int rows = a.localRows();
         WorkerRows local = WorkerRows.of(a, ctx.parallel());
         RandomizedSvd.Result r = RandomizedSvd.compute(ctx.comm(), local, k, l, q, seed);
         double estimate = ResidualNormBound.estimate(ctx.comm(), local, r.u(), r.sigma(), r.v(), seed);
 
-        RowBlock u = ctx.createMatrix("U", m, k);
-        QrTask.requireSameRows(a, u);
-        Dense.colToRow(r.u(), Math.max(1, rows), rows, k, u.values());
-        ctx.putWholeMatrix("S", r.sigma(), k, 1);
-        ctx.putWholeMatrix("V", Dense.colToRow(r.v(), n, n, k), n, k);
+        SvdOutputs.put(ctx, a, r.u(), r.sigma(), r.v());
         ctx.putScalar("error_estimate", estimate);
     }
 

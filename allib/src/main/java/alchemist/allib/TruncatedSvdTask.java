@@ -92,21 +92,13 @@ final class TruncatedSvdTask implements Task {
         if (method == AUTO && SvdCostModel.choose(m, n, k, ctx.size()) == SvdCostModel.Choice.KRYLOV) {
             method = KRYLOV;
         }
-        int rows = a.localRows();
         long start = System.nanoTime();
         Factors f = factor(ctx.comm(), WorkerRows.of(a, ctx.parallel()), m, method, k);
         if (ctx.rank() == 0) {
             LOG.info("truncated_svd of {} x {}, k = {} on {} workers: {} in {} s", m, n, k, ctx.size(), f.method(),
                     String.format("%.3f", (System.nanoTime() - start) / 1e9));
         }
-        RowBlock u = ctx.createMatrix("U", m, k);
-        if (u.firstRow() != a.firstRow() || u.localRows() != rows) {
-            throw new IllegalStateException("U's rows " + u.firstRow() + "+" + u.localRows() + " are not A's "
-                    + a.firstRow() + "+" + rows);
-        }
-        Dense.colToRow(f.u(), Math.max(1, rows), rows, k, u.values());
-        ctx.putWholeMatrix("S", f.sigma(), k, 1);
-        ctx.putWholeMatrix("V", Dense.colToRow(f.v(), n, n, k), n, k);
+        SvdOutputs.put(ctx, a, f.u(), f.sigma(), f.v());
         if (reportsMethod) {
             ctx.putScalar("method", f.method());
         }

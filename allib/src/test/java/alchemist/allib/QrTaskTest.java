@@ -33,6 +33,9 @@ class QrTaskTest {
         "3, 1, 1, 0, 1e-13",      // two workers without rows
         "2, 7, 7, 1e6, 1e-12",    // square
         "3, 40, 17, 0, 1e-13",    // 14, 13, 13 rows, all fewer than n = 17
+        "1, 20000, 30, 0, 1e-13", // TSQR's first level: 4 chunks of 5000 rows on the one worker
+        "2, 30000, 20, 1e8, 1e-12", // 3 chunks per worker, ill-conditioned
+        "3, 14000, 8, 0, 1e-13",  // 4667 rows per worker: one chunk each
     })
     void factorsA(int workers, int m, int n, double condition, double rTolerance) {
         Random rnd = new Random(1000L * m + 10L * n + workers);

@@ -159,15 +159,7 @@ final class TestMatrices {
     }
 
     static double[] columnMajor(double[][] a) {
-        int m = a.length;
-        int n = a[0].length;
-        double[] c = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                c[i + j * m] = a[i][j];
-            }
-        }
-        return c;
+        return alchemist.server.LapackReference.columnMajor(a);
     }
 
     static double[][] fromColumnMajor(double[] c, int m, int n) {

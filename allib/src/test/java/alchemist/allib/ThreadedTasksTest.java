@@ -40,8 +40,13 @@ class ThreadedTasksTest {
     }
 
     @Test
+    void qrWithChunks() {
+        sameOnAnyThreads(new QrTask(), (Object) matrix(20000, 40, 10)); // 10,000 rows per worker: 2 TSQR chunks
+    }
+
+    @Test
     void truncatedSvdEveryMethod() {
-        double[][] a = matrix(6000, 300, 8);
+        double[][] a = matrix(20000, 100, 8); // 10,000 rows per worker: 2 TSQR chunks
         for (byte method = 1; method <= 3; method++) {
             sameOnAnyThreads(TruncatedSvdTask.withMethodOutput(), a, 20, method);
         }
@@ -49,7 +54,7 @@ class ThreadedTasksTest {
 
     @Test
     void randomizedSvd() {
-        sameOnAnyThreads(new RandomizedSvdTask(), matrix(6000, 300, 9), 20);
+        sameOnAnyThreads(new RandomizedSvdTask(), matrix(20000, 100, 9), 20);
     }
 
     private static void sameOnAnyThreads(Task task, Object... args) {

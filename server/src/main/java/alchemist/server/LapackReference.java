@@ -70,7 +70,8 @@ public final class LapackReference {
         }
     }
 
-    private static double[] columnMajor(double[][] a) {
+    /** @return a column-major copy of a matrix given as rows of equal length */
+    public static double[] columnMajor(double[][] a) {
         int m = a.length;
         int n = a[0].length;
         double[] c = new double[m * n];
