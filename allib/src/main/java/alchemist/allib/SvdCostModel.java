@@ -7,7 +7,8 @@ package alchemist.allib;
  * <ul>
  * <li>Gramian ({@link GramianSvd}): m·n²/p for DSYRK, {@value #EIGEN_SLOWDOWN} × (4/3)·n³ for DSYEVR's
  * tridiagonal reduction on rank 0 (half of it matrix-vector products, which run far below BLAS-3 speed),
- * and 2·m·n·k/p + 6·m·k²/p for the Rayleigh–Ritz step;</li>
+ * and 2·m·n·k/p for U = A·V·Σ⁻¹ (its refinement, which only an ill-conditioned spectrum needs, is left
+ * out);</li>
  * <li>Krylov ({@link Krylov}): per iteration 4·m·n·b/p for the products with A and Aᵀ, 8·m·s·b/p for
  * U's reorthogonalization, and on rank 0 12·n·s·b for V's and {@value #SMALL_SVD_FLOPS}·s³ for the SVD of the
  * s × s projection (a serial LAPACK call: counted at {@value #EIGEN_SLOWDOWN} × its flops), with
@@ -49,7 +50,7 @@ final class SvdCostModel {
     static double gramianCost(long m, int n, int k, int p) {
         double md = m;
         double nd = n;
-        return (md * nd * nd + 2 * md * nd * k + 6 * md * k * k) / p + EIGEN_SLOWDOWN * 4.0 / 3 * nd * nd * nd;
+        return (md * nd * nd + 2 * md * nd * k) / p + EIGEN_SLOWDOWN * 4.0 / 3 * nd * nd * nd;
     }
 
     /** @return the Krylov method's estimated time per rank, in flops */
