@@ -271,7 +271,7 @@ class TruncatedSvdTaskTest {
 
     @Test
     void wideMatrixByDefault() {
-        // 600 × 5000 (n > 4096: Krylov by default), a decaying spectrum plus noise.
+        // 600 × 5000 (wide: the cost model picks Krylov), a decaying spectrum plus noise.
         int m = 600;
         int n = 5000;
         double[][] a = SvdReference.gaussian(m, n, 5);

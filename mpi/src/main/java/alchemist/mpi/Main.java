@@ -5,6 +5,7 @@ import alchemist.server.AlchemistServerMain;
 import alchemist.server.DriverProcess;
 import alchemist.server.ServerConfig;
 import alchemist.server.blas.OpenBlas;
+import alchemist.server.blas.SingleThreadedBlas;
 import alchemist.server.control.WorkerControlLoop;
 import alchemist.server.worker.Worker;
 import io.netty.channel.EventLoopGroup;
@@ -35,23 +36,26 @@ public final class Main {
             MpiCommunicator.finalizeMpi();
             System.exit(2);
         }
-        // Each rank has its own heap, and its own OpenBLAS, multi-threaded from OPENBLAS_NUM_THREADS (which
-        // bin/alchemist-server sets from --threads-per-worker): its tasks run their pieces in one thread.
+        // Each rank has its own heap and OpenBLAS. As in embedded mode, OpenBLAS runs one thread per call and a
+        // worker's tasks cut their work into pieces on --threads-per-worker threads (bin/alchemist-server passes
+        // the rank's share of its host's cores): one way to use the cores, whatever the number of ranks.
         AlchemistServer.Builder options = AlchemistServerMain.parseOrExit(args).workers(world.size() - 1)
-                .workersPerHeap(1).threadsPerWorker(1);
+                .workersPerHeap(1);
         ServerConfig config = options.config();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         try {
             if (world.rank() == 0) {
                 runDriver(config, world, group);
             } else {
-                LOG.info("MPI rank {}: OpenBLAS {} threads per call, 1 task thread", world.rank(),
-                        OpenBlas.numThreads());
-                Worker worker = Worker.start(world.rank(), config, group);
-                try {
-                    new WorkerControlLoop(world, worker).run();
-                } finally {
-                    worker.close();
+                try (SingleThreadedBlas.Lease blas = SingleThreadedBlas.acquire()) {
+                    LOG.info("MPI rank {}: OpenBLAS {} thread per call, {} task threads", world.rank(),
+                            OpenBlas.numThreads(), config.threadsPerWorker());
+                    Worker worker = Worker.start(world.rank(), config, group);
+                    try {
+                        new WorkerControlLoop(world, worker).run();
+                    } finally {
+                        worker.close();
+                    }
                 }
             }
         } finally {

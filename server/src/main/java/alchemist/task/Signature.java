@@ -45,7 +45,7 @@ public record Signature(List<Parameter> parameters, List<Output> outputs) {
         return outputs.stream().filter(o -> o.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** @return e.g. {@code truncated_svd(A: MATRIX, k: INT, method: BYTE = 0) -> (U: MATRIX, S: MATRIX, V: MATRIX)} */
+    /** @return e.g. {@code truncated_SVD(A: MATRIX, k: INT, method: BYTE = 0) -> (U: MATRIX, S: MATRIX, V: MATRIX)} */
     public String describe(String taskName) {
         StringJoiner in = new StringJoiner(", ", taskName + "(", ")");
         for (Parameter p : parameters) {
