@@ -6,7 +6,6 @@ import alchemist.task.RowBlock;
 import alchemist.task.Signature;
 import alchemist.task.Task;
 import alchemist.task.TaskContext;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,6 @@ package alchemist.benchmarks;
 import alchemist.benchmarks.ScaleBenchResults.Row;
 import alchemist.client.AlchemistSession;
 import alchemist.client.MatrixHandle;
-import alchemist.client.RowSource;
 import alchemist.client.TaskResult;
 import alchemist.examples.GeneratedMatrix;
 import alchemist.examples.MllibSvd;
