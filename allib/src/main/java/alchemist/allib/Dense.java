@@ -31,17 +31,6 @@ final class Dense {
                 c, offC, Math.max(1, ldc));
     }
 
-    /** @return a column-major copy (leading dimension {@code ld ≥ rows}) of a row-major rows × cols matrix */
-    static double[] rowToCol(double[] rowMajor, int rows, int cols, int ld) {
-        double[] col = new double[Math.max(1, ld) * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                col[i + j * ld] = rowMajor[i * cols + j];
-            }
-        }
-        return col;
-    }
-
     /** Writes a column-major rows × cols matrix (leading dimension ld) into a row-major array. */
     static void colToRow(double[] col, int ld, int rows, int cols, double[] rowMajor) {
         for (int i = 0; i < rows; i++) {

@@ -53,7 +53,7 @@ final class LeastSquaresTask implements Task {
         int rows = a.localRows();
 
         int ld = Math.max(1, rows);
-        Tsqr.Factor f = Tsqr.factor(ctx.comm(), ctx.parallel(), Dense.rowToCol(a.values(), rows, n, ld), rows, n, true);
+        Tsqr.Factor f = Tsqr.factorRows(ctx.comm(), ctx.parallel(), a.values(), rows, n, true);
         double[] qLocal = f.q(); // column-major rows × n
         double[] rc = f.r(); // column-major n × n
 

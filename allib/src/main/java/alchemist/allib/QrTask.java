@@ -38,7 +38,7 @@ final class QrTask implements Task {
         requireSameRows(a, q);
         int rows = a.localRows();
         int ld = Math.max(1, rows);
-        Tsqr.Factor f = Tsqr.factor(ctx.comm(), ctx.parallel(), Dense.rowToCol(a.values(), rows, n, ld), rows, n, true);
+        Tsqr.Factor f = Tsqr.factorRows(ctx.comm(), ctx.parallel(), a.values(), rows, n, true);
         Dense.colToRow(f.q(), ld, rows, n, q.values());
         ctx.putWholeMatrix("R", Dense.colToRow(f.r(), n, n, n), n, n);
     }

@@ -65,13 +65,26 @@ final class Tsqr {
      * @throws IllegalStateException    if A has fewer rows than columns
      */
     static Factor factor(Communicator comm, Parallel parallel, double[] a, int rows, int n, boolean wantQ) {
+        return factor(comm, parallel, a, false, rows, n, wantQ);
+    }
+
+    /**
+     * {@link #factor} of a rank's rows held row-major (rows × n, a task's input as it is stored): each chunk is
+     * read straight into its own column-major copy, so no whole column-major copy of the rows is made.
+     */
+    static Factor factorRows(Communicator comm, Parallel parallel, double[] rowMajor, int rows, int n, boolean wantQ) {
+        return factor(comm, parallel, rowMajor, true, rows, n, wantQ);
+    }
+
+    private static Factor factor(Communicator comm, Parallel parallel, double[] a, boolean rowMajor, int rows, int n,
+            boolean wantQ) {
         if ((long) n * n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("TSQR: A has too many columns (" + n + ") for an n x n R in one array");
         }
         int ld = Math.max(1, rows);
         int[] edges = chunkEdges(rows, n);
         Chunk[] chunks = new Chunk[edges.length - 1];
-        parallel.run(eachChunk(chunks.length, c -> chunks[c] = Chunk.factor(a, ld, edges[c], edges[c + 1], n)));
+        parallel.run(eachChunk(chunks.length, c -> chunks[c] = Chunk.factor(a, rowMajor, ld, edges[c], edges[c + 1], n)));
         // The first level: this rank's R from its chunks' (one chunk: its own).
         Stack local = chunks.length == 1 ? null : Stack.factor(rFactors(chunks), n);
         double[] rLocal = local == null ? chunks[0].r() : local.upperRows();
@@ -192,12 +205,19 @@ final class Tsqr {
             this.tau = tau;
         }
 
-        static Chunk factor(double[] a, int ld, int r0, int r1, int n) {
+        /** @param a the rank's rows, row-major (rows × n) or column-major with leading dimension ld */
+        static Chunk factor(double[] a, boolean rowMajor, int ld, int r0, int r1, int n) {
             int rows = r1 - r0;
             int cld = Math.max(1, rows);
             double[] f = new double[cld * n];
             for (int j = 0; j < n; j++) {
-                System.arraycopy(a, r0 + j * ld, f, j * cld, rows);
+                if (rowMajor) {
+                    for (int i = 0; i < rows; i++) {
+                        f[i + j * cld] = a[(r0 + i) * n + j];
+                    }
+                } else {
+                    System.arraycopy(a, r0 + j * ld, f, j * cld, rows);
+                }
             }
             int r = Math.min(rows, n);
             double[] tau = new double[Math.max(1, r)];
