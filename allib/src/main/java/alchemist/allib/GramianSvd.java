@@ -45,7 +45,11 @@ final class GramianSvd {
         /** The eigenpairs of AᵀA, U = A·V·Σ⁻¹. */
         GRAMIAN("gramian"),
         /** Rayleigh–Ritz on A, a subspace iteration step and Rayleigh–Ritz again. */
-        GRAMIAN_REFINED("gramian_refined");
+        GRAMIAN_REFINED("gramian_refined"),
+        /** As {@link #GRAMIAN}, the eigenpairs from {@link GramianLanczos} (the Gramian never formed). */
+        LANCZOS("lanczos"),
+        /** As {@link #GRAMIAN_REFINED}, the eigenpairs from {@link GramianLanczos}. */
+        LANCZOS_REFINED("lanczos_refined");
 
         private final String label;
 
@@ -67,6 +71,10 @@ final class GramianSvd {
      * @param v     column-major n × k, the same on every rank
      */
     record Result(double[] sigma, double[] u, double[] v, Path path) {
+        /** @return whether the spectrum was beyond the Gramian's reach: then only v, the eigenvectors V₀, is set */
+        boolean gaveUp() {
+            return path == null;
+        }
     }
 
     private GramianSvd() {
@@ -87,43 +95,65 @@ final class GramianSvd {
     private static final int GIVE_UP = 2;
 
     /**
-     * @return the triplets, or null in {@link Mode#ADAPTIVE} when σₖ is below what the Gramian resolves
-     *         ({@value #RESOLVED}·σ₁): then another method must run
+     * The Gramian method with the Gramian formed: DSYRK on every rank, an allreduce, DSYEVR on rank 0.
+     *
+     * @return the triplets, or in {@link Mode#ADAPTIVE} when σₖ is below what the Gramian resolves
+     *         ({@value #RESOLVED}·σ₁) a result that {@link Result#gaveUp() gave up}: then another method must run
      */
     static Result svd(Communicator comm, WorkerRows a, int k, Mode mode) {
-        boolean root = comm.rank() == 0;
         int n = a.n();
         double[] g = a.gramian();
         comm.allreduce(g, ReduceOp.SUM);
-        double[] shared = new double[1 + k + n * k]; // the decision, λ, V₀
-        if (root) {
+        double[] shared = new double[k + n * k]; // λ, V₀
+        if (comm.rank() == 0) {
             Eigen.SymmetricTop top = Eigen.symmetricTop(g, n, k);
-            shared[0] = decide(top.values(), mode);
-            System.arraycopy(top.values(), 0, shared, 1, k);
-            System.arraycopy(top.vectors(), 0, shared, 1 + k, n * k);
+            System.arraycopy(top.values(), 0, shared, 0, k);
+            System.arraycopy(top.vectors(), 0, shared, k, n * k);
         }
         g = null; // n² values: let them go before the products
         comm.bcast(shared, 0, shared.length, 0);
-        if (shared[0] == GIVE_UP) {
-            return null;
+        return fromEigenpairs(comm, a, k, mode, Arrays.copyOf(shared, k), Arrays.copyOfRange(shared, k, shared.length),
+                Path.GRAMIAN, Path.GRAMIAN_REFINED);
+    }
+
+    /**
+     * The Gramian method with the Gramian never formed: its eigenpairs from {@link GramianLanczos}, then the
+     * same decision and paths as {@link #svd}.
+     */
+    static Result svdLanczos(Communicator comm, WorkerRows a, long m, int k, Mode mode) {
+        GramianLanczos.Result e = GramianLanczos.top(comm, a, m, k);
+        return fromEigenpairs(comm, a, k, mode, e.values(), e.vectors(), Path.LANCZOS, Path.LANCZOS_REFINED);
+    }
+
+    /**
+     * Decides from the eigenvalues (the same on every rank, so every rank decides alike) and finishes.
+     *
+     * @param lambda the top k eigenvalues of the Gramian, descending
+     * @param v0     their eigenvectors, n × k
+     */
+    private static Result fromEigenpairs(Communicator comm, WorkerRows a, int k, Mode mode, double[] lambda,
+            double[] v0, Path plain, Path refined) {
+        int decision = decide(lambda, mode);
+        if (decision == GIVE_UP) {
+            return new Result(null, null, v0, null);
         }
-        double[] v0 = Arrays.copyOfRange(shared, 1 + k, shared.length);
-        if (shared[0] == STOP) {
+        if (decision == STOP) {
             double[] sigma = new double[k];
-            double[] u = a.times(v0, n, k);
+            double[] u = a.times(v0, a.n(), k);
             for (int j = 0; j < k; j++) {
-                sigma[j] = Math.sqrt(shared[1 + j]);
+                sigma[j] = Math.sqrt(lambda[j]);
                 Linalg.BLAS.dscal(a.rows(), 1 / sigma[j], u, j * a.ld(), 1);
             }
-            return new Result(sigma, u, v0, Path.GRAMIAN);
+            return new Result(sigma, u, v0, plain);
         }
-        Result f = rayleighRitz(comm, a, k, v0);
+        int n = a.n();
+        double[] f = rayleighRitz(comm, a, k, v0, refined).u();
         // One step of subspace iteration, V₁ = orth(Aᵀ·U), then Rayleigh–Ritz again.
-        double[] z = a.transposeTimes(f.u(), k);
+        double[] z = a.transposeTimes(f, k);
         comm.allreduce(z, ReduceOp.SUM);
-        double[] v1 = root ? Tsqr.factor(null, a.parallel(), z, n, k, true).q() : new double[n * k];
+        double[] v1 = comm.rank() == 0 ? Tsqr.factor(null, a.parallel(), z, n, k, true).q() : new double[n * k];
         comm.bcast(v1, 0, v1.length, 0);
-        return rayleighRitz(comm, a, k, v1);
+        return rayleighRitz(comm, a, k, v1, refined);
     }
 
     /** Rank 0's decision from the top k eigenvalues of the computed Gramian (descending). */
@@ -149,7 +179,7 @@ final class GramianSvd {
      * Rayleigh–Ritz on A for the right subspace spanned by the orthonormal columns of v0 (n × k, the same
      * on every rank): W = A·V₀ = Q·R (TSQR), R = Ũ·Σ·Ṽᵀ on rank 0; returns Σ, U = Q·Ũ and V = V₀·Ṽ.
      */
-    private static Result rayleighRitz(Communicator comm, WorkerRows a, int k, double[] v0) {
+    private static Result rayleighRitz(Communicator comm, WorkerRows a, int k, double[] v0, Path path) {
         int n = a.n();
         int rows = a.rows();
         int ld = a.ld();
@@ -166,6 +196,6 @@ final class GramianSvd {
         double[] u = new double[ld * k];
         Dense.gemm("N", "N", rows, k, k, 1, qr.q(), 0, ld, shared, k, k, 0, u, 0, ld);
         return new Result(Arrays.copyOfRange(shared, 0, k), u, Arrays.copyOfRange(shared, k + k * k, shared.length),
-                Path.GRAMIAN_REFINED);
+                path);
     }
 }

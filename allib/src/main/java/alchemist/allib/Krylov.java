@@ -271,7 +271,7 @@ final class Krylov {
     }
 
     /** @return the {@code count} columns of z (n × b) that QR with column pivoting (DGEQP3) puts first */
-    private static double[] dominantColumns(double[] z, int n, int b, int count) {
+    static double[] dominantColumns(double[] z, int n, int b, int count) {
         int[] pivots = new int[b];
         Dense.geqp3(n, b, z.clone(), n, pivots, new double[b]);
         double[] out = new double[n * count];

@@ -76,6 +76,48 @@ final class ParallelBlas {
                 Dense.gemm("N", "N", j1 - j0, b, rows, 1, a, j0, n, y, offY, ldy, 0, c, offC + j0, ldc)));
     }
 
+    /** Rows of A per step of {@link #gramianTimes}: a step's A·X is used again while its rows are in cache. */
+    static final int GRAMIAN_TIMES_STEP = 128;
+    /** Pieces of {@link #gramianTimes} at most: each holds an n × b partial sum. */
+    static final int GRAMIAN_TIMES_PIECES = 16;
+
+    /**
+     * Z = Aᵀ·(A·X), the Gramian applied without forming it, in one pass over A: each piece takes a block of
+     * rows, and for every {@value #GRAMIAN_TIMES_STEP} of them computes Y = A_c·X and adds A_cᵀ·Y while those
+     * rows are still in cache; the pieces' partial sums are then added in order.
+     *
+     * @param x n × b, column-major, leading dimension ldx
+     * @param z n × b, column-major, leading dimension n, overwritten (zero when rows = 0)
+     */
+    static void gramianTimes(Parallel parallel, double[] a, int rows, int n, double[] x, int ldx, int b, double[] z) {
+        java.util.Arrays.fill(z, 0, n * b, 0);
+        if (rows == 0) {
+            return;
+        }
+        int[] edges = Blocks.nearEqual(rows, (int) Math.min(GRAMIAN_TIMES_PIECES,
+                Math.max(1, Math.min(rows, 4L * rows * n * b / Blocks.MIN_FLOPS))));
+        int pieces = edges.length - 1;
+        double[][] partial = new double[pieces][];
+        java.util.List<Runnable> work = new java.util.ArrayList<>(pieces);
+        for (int p = 0; p < pieces; p++) {
+            int piece = p;
+            work.add(() -> {
+                double[] sum = piece == 0 ? z : new double[n * b];
+                double[] y = new double[GRAMIAN_TIMES_STEP * b];
+                for (int r0 = edges[piece]; r0 < edges[piece + 1]; r0 += GRAMIAN_TIMES_STEP) {
+                    int r = Math.min(GRAMIAN_TIMES_STEP, edges[piece + 1] - r0);
+                    Dense.gemm("T", "N", r, b, n, 1, a, r0 * n, n, x, 0, ldx, 0, y, 0, r);
+                    Dense.gemm("N", "N", n, b, r, 1, a, r0 * n, n, y, 0, r, 1, sum, 0, n);
+                }
+                partial[piece] = sum;
+            });
+        }
+        parallel.run(work);
+        for (int p = 1; p < pieces; p++) {
+            Linalg.BLAS.daxpy(n * b, 1, partial[p], 1, z, 1);
+        }
+    }
+
     /**
      * C = A·B + beta·C, all row-major, cut by rows of C.
      *

@@ -12,18 +12,20 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code truncated_svd(A, k, method = 0) -> (U, S, V, method)}: the top k singular values and vectors of an
  * m × n matrix A, with A·V = U·diag(S): U (m × k, laid out in rows like A), S (k × 1, descending), V (n × k,
- * not transposed), and the name of the method that ran ({@code "gramian"}, {@code "gramian_refined"} or
- * {@code "krylov"}). The seed's spelling, {@code truncated_SVD}, is the same task with the seed's outputs
+ * not transposed), and the name of the method that ran ({@code "gramian"}, {@code "gramian_refined"},
+ * {@code "lanczos"}, {@code "lanczos_refined"} or {@code "krylov"}). The seed's spelling, {@code truncated_SVD}, is the same task with the seed's outputs
  * (U, S, V) only, so that the seed's {@code alU, alS, alV = run_task("truncated_SVD", alA, k)} still unpacks.
  * U and V have orthonormal columns; where σᵢ = 0 (A of rank below k), the matching columns of U and V are
  * an orthonormal completion (U's from the Householder Q of TSQR, or pseudo-random directions in the Krylov
  * method), not zero, so that U and V stay orthonormal and A·V = U·Σ still holds.
  *
- * <p>{@code method}: 0 lets the task choose: {@link SvdCostModel} picks the cheaper of the Gramian and
- * Krylov for this shape, k and number of workers, and when it picks the Gramian but the Gramian's spectrum
- * shows σₖ below {@value GramianSvd#RESOLVED}·σ₁ (beyond what the Gramian resolves), Krylov runs instead. 1
- * is the Gramian (refined where the spectrum needs it, see {@link GramianSvd}), 2 Krylov ({@link Krylov}),
- * 3 the Gramian always refined. A k outside [1, min(m, n)] or another method is a bad argument (ERROR 11).
+ * <p>{@code method}: 0 lets the task choose. Its first step is always the Gramian AᵀA's top eigenpairs
+ * ({@link GramianSvd}): {@link SvdCostModel} picks, for this shape, k and number of workers, whether to form
+ * the Gramian (DSYRK and DSYEVR: tall matrices) or to find them by block Lanczos on Aᵀ·(A·X) without forming
+ * it ({@link GramianLanczos}: wide matrices); when the eigenvalues show σₖ below {@value GramianSvd#RESOLVED}·σ₁
+ * (beyond what the Gramian resolves), the Krylov method on A runs instead. 1 is the formed Gramian (refined where the spectrum needs it), 2 Krylov ({@link Krylov}), 3
+ * the formed Gramian always refined, 4 the Gramian by Lanczos (refined where the spectrum needs it). A k
+ * outside [1, min(m, n)] or another method is a bad argument (ERROR 11).
  *
  * <p>Accuracy, measured against LAPACK's DGESDD on the whole matrix (see the tests): the Gramian gives σᵢ
  * within 1e-9 relative down to about 1e-6·σ₁ (refined), the Krylov method down to 1e-8·σ₁. S and V are
@@ -36,6 +38,7 @@ final class TruncatedSvdTask implements Task {
     static final int GRAMIAN = 1;
     static final int KRYLOV = 2;
     static final int GRAMIAN_REFINED = 3;
+    static final int LANCZOS = 4;
     /** The method output's value for the Krylov method; the Gramian's come from {@link GramianSvd.Path}. */
     static final String KRYLOV_LABEL = "krylov";
 
@@ -84,12 +87,9 @@ final class TruncatedSvdTask implements Task {
             throw new IllegalArgumentException("k = " + k + " is not in [1, min(m, n)] = [1, " + Math.min(m, n)
                     + "] for a " + m + " x " + n + " matrix");
         }
-        if (method < AUTO || method > GRAMIAN_REFINED) {
-            throw new IllegalArgumentException("method = " + method
-                    + " is none of 0 (choose), 1 (Gramian), 2 (Krylov), 3 (Gramian, always refined)");
-        }
-        if (method == AUTO && SvdCostModel.choose(m, n, k, ctx.size()) == SvdCostModel.Choice.KRYLOV) {
-            method = KRYLOV;
+        if (method < AUTO || method > LANCZOS) {
+            throw new IllegalArgumentException("method = " + method + " is none of 0 (choose), 1 (Gramian), "
+                    + "2 (Krylov), 3 (Gramian, always refined), 4 (Lanczos on the Gramian, not formed)");
         }
         long start = System.nanoTime();
         Factors f = factor(ctx.comm(), WorkerRows.of(a, ctx.parallel()), m, method, k);
@@ -103,29 +103,35 @@ final class TruncatedSvdTask implements Task {
         }
     }
 
-    /** Runs a (valid, chosen) method: collective. */
+    /** Runs a valid method: collective. */
     private static Factors factor(Communicator comm, WorkerRows a, long m, int method, int k) {
         if (method == KRYLOV) {
-            Krylov.Result kr = Krylov.svd(comm, a, m, k);
-            if (comm.rank() == 0) {
-                LOG.debug("Krylov: {} iterations, {} restarts, residual {} of sigma_1", kr.iterations(), kr.restarts(),
-                        kr.residual());
-            }
-            return new Factors(kr.sigma(), kr.u(), kr.v(), KRYLOV_LABEL);
+            return krylov(comm, a, m, k);
         }
         GramianSvd.Mode mode = switch (method) {
             case AUTO -> GramianSvd.Mode.ADAPTIVE;
             case GRAMIAN_REFINED -> GramianSvd.Mode.ALWAYS_REFINE;
             default -> GramianSvd.Mode.GRAMIAN_ONLY;
         };
-        GramianSvd.Result g = GramianSvd.svd(comm, a, k, mode);
-        if (g == null) {
+        boolean formed = method == GRAMIAN || method == GRAMIAN_REFINED
+                || method == AUTO && SvdCostModel.choose(m, a.n(), k, comm.size()) == SvdCostModel.Choice.GRAMIAN;
+        GramianSvd.Result g = formed ? GramianSvd.svd(comm, a, k, mode) : GramianSvd.svdLanczos(comm, a, m, k, mode);
+        if (g.gaveUp()) {
             if (comm.rank() == 0) {
                 LOG.info("truncated_svd: sigma_{} is below {} sigma_1, beyond the Gramian's reach: Krylov instead", k,
                         GramianSvd.RESOLVED);
             }
-            return factor(comm, a, m, KRYLOV, k);
+            return krylov(comm, a, m, k);
         }
         return new Factors(g.sigma(), g.u(), g.v(), g.path().label());
+    }
+
+    private static Factors krylov(Communicator comm, WorkerRows a, long m, int k) {
+        Krylov.Result kr = Krylov.svd(comm, a, m, k);
+        if (comm.rank() == 0) {
+            LOG.debug("Krylov: {} iterations, {} restarts, residual {} of sigma_1", kr.iterations(), kr.restarts(),
+                    kr.residual());
+        }
+        return new Factors(kr.sigma(), kr.u(), kr.v(), KRYLOV_LABEL);
     }
 }

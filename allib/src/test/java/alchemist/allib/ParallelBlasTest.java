@@ -96,6 +96,27 @@ class ParallelBlasTest {
         }, "Aᵀ·Y row-major", 1e-12 * Math.max(1, rows));
     }
 
+    /** Aᵀ·(A·X) in one pass, against the two products: equal to rounding, and bit-identical on any threads. */
+    @ParameterizedTest(name = "{0} x {1}, b = {2}")
+    @CsvSource({"0, 7, 3", "1, 5, 2", "127, 40, 3", "129, 40, 3", "5000, 300, 20", "20000, 64, 7"})
+    void theGramianTimesIsBothProductsToRoundingOnAnyThreads(int rows, int n, int b) {
+        double[] a = random(rows * n, 11);
+        int ldx = n + 2;
+        double[] x = random(ldx * b, 12);
+        double[] ax = new double[Math.max(1, rows) * b];
+        Dense.gemm("T", "N", rows, b, n, 1, a, 0, n, x, 0, ldx, 0, ax, 0, Math.max(1, rows));
+        double[] want = new double[n * b];
+        Dense.gemm("N", "N", n, b, rows, 1, a, 0, n, ax, 0, Math.max(1, rows), 0, want, 0, n);
+        double[] got = random(n * b, 13); // overwritten
+        ParallelBlas.gramianTimes(Parallel.serial(), a, rows, n, x, ldx, b, got);
+        assertClose(want, got, 1e-12 * Math.max(1, rows) * n, "Aᵀ·(A·X)");
+        sameOnAnyThreads(got, p -> {
+            double[] z = new double[n * b];
+            ParallelBlas.gramianTimes(p, a, rows, n, x, ldx, b, z);
+            return z;
+        }, "Aᵀ·(A·X)");
+    }
+
     @Test
     void theCutsDependOnTheSizesAlone() {
         assertArrayEquals(new int[] {0, 150, 300}, GramianTiles.edges(300));

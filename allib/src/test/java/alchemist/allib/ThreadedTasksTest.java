@@ -47,7 +47,7 @@ class ThreadedTasksTest {
     @Test
     void truncatedSvdEveryMethod() {
         double[][] a = matrix(20000, 100, 8); // 10,000 rows per worker: 2 TSQR chunks
-        for (byte method = 1; method <= 3; method++) {
+        for (byte method = 1; method <= 4; method++) {
             sameOnAnyThreads(TruncatedSvdTask.withMethodOutput(), a, 20, method);
         }
     }

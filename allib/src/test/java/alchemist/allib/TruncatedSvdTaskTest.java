@@ -119,7 +119,7 @@ class TruncatedSvdTaskTest {
         List<Arguments> cases = new ArrayList<>();
         for (String spectrum : new String[] {"decaying", "flat", "ill"}) {
             for (int k : new int[] {1, 20, 200, GRID_COLS / 2}) {
-                for (int method = 0; method <= 3; method++) {
+                for (int method = 0; method <= 4; method++) {
                     cases.add(Arguments.of(spectrum, k, method));
                 }
             }
@@ -142,14 +142,14 @@ class TruncatedSvdTaskTest {
                 x -> SvdReference.reference(a));
         boolean beyondGramian = ref.s()[k - 1] < GramianSvd.RESOLVED * ref.s()[0];
         String expected = switch (method) {
-            case 0 -> beyondGramian || SvdCostModel.choose(GRID_ROWS, GRID_COLS, k, 1) == SvdCostModel.Choice.KRYLOV
-                    ? "krylov" : "gramian";
+            case 0 -> beyondGramian ? "krylov" : automatic(k, 1);
             case 1 -> beyondGramian ? "gramian_refined" : "gramian";
             case 2 -> "krylov";
-            default -> "gramian_refined";
+            case 3 -> "gramian_refined";
+            default -> beyondGramian ? "lanczos_refined" : "lanczos";
         };
         int checked = k;
-        if (method == 1 || method == 3) {
+        if (method == 1 || method == 3 || method == 4) {
             while (ref.s()[checked - 1] < GramianSvd.RESOLVED * ref.s()[0]) {
                 checked--;
             }
@@ -159,13 +159,17 @@ class TruncatedSvdTaskTest {
             InProcessTaskRunner.Result r = Tasks.run(TASK, workers, a, k, (byte) method);
             if (method == 0 && !beyondGramian) {
                 // The cost model's choice depends on the number of workers.
-                expected = SvdCostModel.choose(GRID_ROWS, GRID_COLS, k, workers) == SvdCostModel.Choice.KRYLOV
-                        ? "krylov" : "gramian";
+                expected = automatic(k, workers);
             }
             assertEquals(expected, r.scalar("method"), what);
             Outcome o = new Outcome(SvdReference.column(r.matrix("S")), r.matrix("U"), r.matrix("V"));
             assertMatches(a, ref, o, checked, 1e-9, 0, what);
         }
+    }
+
+    /** @return the method the automatic choice takes for the grid's matrix when the Gramian resolves its spectrum */
+    private static String automatic(int k, int workers) {
+        return SvdCostModel.choose(GRID_ROWS, GRID_COLS, k, workers) == SvdCostModel.Choice.LANCZOS ? "lanczos" : "gramian";
     }
 
     /**
@@ -190,7 +194,7 @@ class TruncatedSvdTaskTest {
     }
 
     @ParameterizedTest(name = "method {0}")
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {1, 2, 4})
     void singularValuesAgreeAcrossWorkerCounts(int method) {
         double[][] a = SvdReference.gaussian(1000, 60, 7);
         double[] one = run(a, 20, method, 1).s();
@@ -260,13 +264,14 @@ class TruncatedSvdTaskTest {
         assertEquals(SvdCostModel.Choice.GRAMIAN, SvdCostModel.choose(200_000, 1_000, 20, 2));
         assertEquals(SvdCostModel.Choice.GRAMIAN, SvdCostModel.choose(200_000, 1_000, 200, 2));
         assertEquals(SvdCostModel.Choice.GRAMIAN, SvdCostModel.choose(1_000_000, 1_000, 200, 1));
-        // Wide: an n × n eigensolver costs more than the Krylov iterations at small k ...
-        assertEquals(SvdCostModel.Choice.KRYLOV, SvdCostModel.choose(20_000, 10_000, 20, 2));
-        assertEquals(SvdCostModel.Choice.KRYLOV, SvdCostModel.choose(600, 5_000, 10, 3));
-        // ... but not at large k, where the Krylov basis grows with k.
+        // Wide: an n × n eigensolver costs more than the Lanczos iterations at small k ...
+        assertEquals(SvdCostModel.Choice.LANCZOS, SvdCostModel.choose(20_000, 10_000, 20, 2));
+        assertEquals(SvdCostModel.Choice.LANCZOS, SvdCostModel.choose(100_000, 5_000, 20, 2));
+        assertEquals(SvdCostModel.Choice.LANCZOS, SvdCostModel.choose(600, 5_000, 10, 3));
+        // ... but not at large k, where the Lanczos basis grows with k.
         assertEquals(SvdCostModel.Choice.GRAMIAN, SvdCostModel.choose(100_000, 5_000, 200, 2));
-        // Beyond the Gramian's memory cap, Krylov whatever the cost.
-        assertEquals(SvdCostModel.Choice.KRYLOV, SvdCostModel.choose(10_000_000, 20_001, 5_000, 1));
+        // Beyond the formed Gramian's memory cap, Lanczos whatever the cost.
+        assertEquals(SvdCostModel.Choice.LANCZOS, SvdCostModel.choose(10_000_000, 20_001, 5_000, 1));
     }
 
     @Test
@@ -298,8 +303,30 @@ class TruncatedSvdTaskTest {
         assertMatches(a, SvdReference.reference(a), run(a, 10, 0, 3), 10, 1e-9, 1e-8, "600x5000");
     }
 
+    /**
+     * A wide matrix takes the Gramian by Lanczos; when its spectrum falls below what the Gramian resolves, the
+     * Krylov method takes over from the Lanczos eigenvectors, and the σ's are DGESDD's either way.
+     */
+    @ParameterizedTest(name = "sigma_k = {0} sigma_1")
+    @ValueSource(doubles = {1e-1, 1e-4, 1e-8})
+    void wideMatrixTakesLanczosThenKrylovWhereTheSpectrumNeedsIt(double smallest) {
+        int k = 12;
+        double[] sigma = new double[40];
+        for (int i = 0; i < sigma.length; i++) {
+            sigma[i] = Math.pow(smallest, (double) i / (k - 1));
+        }
+        double[][] a = SvdReference.withSpectrum(300, 2500, sigma, 41);
+        assertEquals(SvdCostModel.Choice.LANCZOS, SvdCostModel.choose(300, 2500, k, 2));
+        SvdReference.Svd ref = SvdReference.reference(a);
+        InProcessTaskRunner.Result r = Tasks.run(TASK, 2, a, k);
+        String expected = smallest >= 1.5e-3 ? "lanczos" : smallest >= GramianSvd.RESOLVED ? "lanczos_refined" : "krylov";
+        assertEquals(expected, r.scalar("method"), "sigma_k = " + smallest);
+        Outcome o = new Outcome(SvdReference.column(r.matrix("S")), r.matrix("U"), r.matrix("V"));
+        assertMatches(a, ref, o, k, 1e-9, 0, "sigma_k = " + smallest);
+    }
+
     @ParameterizedTest(name = "method {0}")
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {1, 2, 4})
     void wideSmallMatrixUpToFullRank(int method) {
         double[][] a = SvdReference.gaussian(40, 100, 6);
         SvdReference.Svd ref = SvdReference.reference(a);
@@ -309,7 +336,7 @@ class TruncatedSvdTaskTest {
     }
 
     @ParameterizedTest(name = "method {0}")
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {1, 2, 4})
     void rankDeficientMatrixGivesOrthonormalCompletion(int method) {
         // Rank 2, k = 5: two singular values, three zeros, U and V still orthonormal.
         double[][] x = SvdReference.gaussian(100, 2, 8);
@@ -371,7 +398,7 @@ class TruncatedSvdTaskTest {
         assertBadArguments(() -> Tasks.run(TASK, 2, a, 0));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, 7));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, -1));
-        assertBadArguments(() -> Tasks.run(TASK, 2, a, 3, (byte) 4));
+        assertBadArguments(() -> Tasks.run(TASK, 2, a, 3, (byte) 5));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, 3, (byte) -1));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, "3"));
         assertBadArguments(() -> Tasks.run(TASK, 2, a, 3.0));
