@@ -32,6 +32,16 @@ import java.util.Arrays;
  * columns, it restarts thickly: V shrinks to its top {@value Krylov#KEPT_FIFTHS}/5·s_max Ritz vectors and T
  * to their Ritz values.</li>
  * </ol>
+ * Block size, basis size and restart are {@link Krylov}'s. On a 20,000 × 10,000 Gaussian matrix (a flat
+ * spectrum) k = 20 takes 78 iterations, as Krylov's 76; without restarts (a basis of 1,600) 75: the number
+ * of products a flat spectrum needs, not the restarts, sets the time. A block of 40 takes 56 iterations, more
+ * products in all.
+ *
+ * <h2>Cost</h2>
+ * Per iteration, with p ranks and s ≤ s_max the basis size: 4·m·n·b/p flops per rank, compute-bound
+ * (about 40 GFLOP/s on this project's 2-core machine at b = 20, against 35–38 for A·X and Aᵀ·Y apart); on
+ * rank 0, about 12·n·s·b for the basis and the eigenpairs of the s × s projection. Communication: one
+ * allreduce of n·b values and one broadcast of n·b. Memory: V's n × s_max and T's s_max² on rank 0.
  */
 final class GramianLanczos {
     /** Converged when every top-k residual ‖AᵀA·vᵢ − θᵢ·vᵢ‖ is at most TOLERANCE·θ₁ ... */

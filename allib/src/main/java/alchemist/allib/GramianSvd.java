@@ -4,6 +4,8 @@ import alchemist.server.LapackReference;
 import alchemist.server.comm.Communicator;
 import alchemist.server.comm.ReduceOp;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The top k singular triplets of a matrix in row blocks from its Gramian AᵀA, refined on A itself only
@@ -14,7 +16,9 @@ import java.util.Arrays;
  * values sums them; rank 0 finds the top k eigenpairs λ, V₀ of AᵀA with DSYEVR (O(n³) on rank 0) and
  * decides, from the computed spectrum, whether they are accurate enough: the eigenvalues of the computed
  * Gramian are those of AᵀA up to δ ≈ {@value #GRAMIAN_ERROR}·ε·λ₁ (rounding in DSYRK, the sums and DSYEVR),
- * so σᵢ = √λᵢ is known to δ/(2λᵢ) relative.</li>
+ * so σᵢ = √λᵢ is known to δ/(2λᵢ) relative. For a wide matrix, {@link #svdLanczos} finds the same eigenpairs
+ * without forming the Gramian ({@link GramianLanczos}: 4·m·n·b/p flops per iteration, n·s values on rank 0),
+ * and the steps below are the same, reported as {@link Path#LANCZOS} and {@link Path#LANCZOS_REFINED}.</li>
  * <li>When δ/(2λₖ) ≤ {@value #TARGET} (σₖ above about 1.5e-3·σ₁: {@link Path#GRAMIAN}), σ = √λ, V = V₀ and
  * U = A·V₀·Σ⁻¹ (2·m·n·k/p flops): the single-process reference's own algorithm, distributed. U is then
  * orthonormal to about δ/λₖ ≤ 2·{@value #TARGET} (UᵀU = Σ⁻¹V₀ᵀ(AᵀA)V₀Σ⁻¹), and A·V = U·Σ to rounding.</li>
@@ -25,10 +29,11 @@ import java.util.Arrays;
  * reduced by (σₖ₊₁/σₖ)² by the subspace step, so σᵢ down to about 1e-6·σ₁ come out within 1e-9 relative
  * (see the tests); below about 1e-7·σ₁ the Gramian's subspace is lost and the Krylov method is needed.</li>
  * </ol>
- * Cost: m·n²/p + 2·m·n·k/p flops per rank, O(n³) on rank 0, an allreduce of n² values; refined, another
- * 4·m·n·k/p plus two TSQRs (12·m·k²/p). Memory: n² on every rank.
+ * Cost, formed: m·n²/p + 2·m·n·k/p flops per rank, O(n³) on rank 0, an allreduce of n² values; refined,
+ * another 4·m·n·k/p plus two TSQRs (12·m·k²/p). Memory: n² on every rank.
  */
 final class GramianSvd {
+    private static final Logger LOG = LoggerFactory.getLogger(GramianSvd.class);
     /**
      * δ, the assumed error of the Gramian's eigenvalues, in units of ε·λ₁ (ε = 2⁻⁵³). Measured on 2,000 and
      * 20,000 × 200 matrices with σ from 1 down to 1e-4: at most 0.15 for the σᵢ below 1e-2·σ₁, whose
@@ -122,6 +127,10 @@ final class GramianSvd {
      */
     static Result svdLanczos(Communicator comm, WorkerRows a, long m, int k, Mode mode) {
         GramianLanczos.Result e = GramianLanczos.top(comm, a, m, k);
+        if (comm.rank() == 0) {
+            LOG.debug("Lanczos on the Gramian: {} iterations, {} restarts, residual {} of lambda_1", e.iterations(),
+                    e.restarts(), e.residual());
+        }
         return fromEigenpairs(comm, a, k, mode, e.values(), e.vectors(), Path.LANCZOS, Path.LANCZOS_REFINED);
     }
 
