@@ -48,6 +48,8 @@ class MpiServerTest {
         "1000, 60, 3, 2",
         "100, 40, 3, 1",  // every worker has fewer rows than columns
         "100, 40, 3, 2",
+        "1000, 60, 3, 4", // the Gramian by Lanczos
+        "100, 40, 3, 4",
     })
     void truncatedSvdIsBitIdenticalToEmbedded(int m, int n, int workers, int method) {
         double[][] a = random(m, n, 31L * m + n + workers);
