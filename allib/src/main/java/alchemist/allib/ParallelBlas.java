@@ -80,11 +80,17 @@ final class ParallelBlas {
     static final int GRAMIAN_TIMES_STEP = 128;
     /** Pieces of {@link #gramianTimes} at most: each holds an n × b partial sum. */
     static final int GRAMIAN_TIMES_PIECES = 16;
+    /**
+     * Above this many values in Z (n·b), {@link #gramianTimes} takes two passes instead (A·X, then Aᵀ·Y cut by
+     * columns of A), so that the pieces' partial sums never take more than 16 × 32 MiB.
+     */
+    static final long GRAMIAN_TIMES_MAX_FUSED = 1L << 22;
 
     /**
      * Z = Aᵀ·(A·X), the Gramian applied without forming it, in one pass over A: each piece takes a block of
      * rows, and for every {@value #GRAMIAN_TIMES_STEP} of them computes Y = A_c·X and adds A_cᵀ·Y while those
-     * rows are still in cache; the pieces' partial sums are then added in order.
+     * rows are still in cache; the pieces' partial sums are then added in order. For a Z of more than
+     * {@value #GRAMIAN_TIMES_MAX_FUSED} values, two passes ({@link #times}, {@link #transposeTimes}).
      *
      * @param x n × b, column-major, leading dimension ldx
      * @param z n × b, column-major, leading dimension n, overwritten (zero when rows = 0)
@@ -92,6 +98,12 @@ final class ParallelBlas {
     static void gramianTimes(Parallel parallel, double[] a, int rows, int n, double[] x, int ldx, int b, double[] z) {
         java.util.Arrays.fill(z, 0, n * b, 0);
         if (rows == 0) {
+            return;
+        }
+        if ((long) n * b > GRAMIAN_TIMES_MAX_FUSED) {
+            double[] y = new double[rows * b];
+            times(parallel, a, rows, n, x, 0, ldx, b, y, 0, rows);
+            transposeTimes(parallel, a, rows, n, y, 0, rows, b, z, 0, n);
             return;
         }
         int[] edges = Blocks.nearEqual(rows, (int) Math.min(GRAMIAN_TIMES_PIECES,

@@ -98,7 +98,8 @@ class ParallelBlasTest {
 
     /** Aᵀ·(A·X) in one pass, against the two products: equal to rounding, and bit-identical on any threads. */
     @ParameterizedTest(name = "{0} x {1}, b = {2}")
-    @CsvSource({"0, 7, 3", "1, 5, 2", "127, 40, 3", "129, 40, 3", "5000, 300, 20", "20000, 64, 7"})
+    @CsvSource({"0, 7, 3", "1, 5, 2", "127, 40, 3", "129, 40, 3", "5000, 300, 20", "20000, 64, 7",
+        "30, 200000, 21"}) // the last: Z of more than GRAMIAN_TIMES_MAX_FUSED values, two passes
     void theGramianTimesIsBothProductsToRoundingOnAnyThreads(int rows, int n, int b) {
         double[] a = random(rows * n, 11);
         int ldx = n + 2;
