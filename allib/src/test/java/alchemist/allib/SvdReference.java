@@ -122,6 +122,21 @@ final class SvdReference {
         return max;
     }
 
+    /** @return max |(AᵀU − V·diag(s))ᵢₗ| over the first k columns: the residual on the other side */
+    static double transposeResidual(double[][] a, double[][] u, double[] s, double[][] v, int k) {
+        double max = 0;
+        for (int j = 0; j < a[0].length; j++) {
+            for (int l = 0; l < k; l++) {
+                double acc = 0;
+                for (int i = 0; i < a.length; i++) {
+                    acc += a[i][j] * u[i][l];
+                }
+                max = Math.max(max, Math.abs(acc - v[j][l] * s[l]));
+            }
+        }
+        return max;
+    }
+
     /** @return max over the first k columns of min(‖x − y‖max, ‖x + y‖max): equality up to column sign */
     static double columnsUpToSign(double[][] want, double[][] got, int k) {
         double max = 0;

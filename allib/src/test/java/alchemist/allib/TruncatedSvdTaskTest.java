@@ -53,6 +53,8 @@ class TruncatedSvdTaskTest {
         assertTrue(orthV <= 1e-10, what + ": ‖VᵀV − I‖ = " + orthV);
         double res = SvdReference.residual(a, o.u(), o.s(), o.v());
         assertTrue(res <= 1e-9 * ref.s()[0], what + ": ‖AV − UΣ‖ = " + res);
+        double other = SvdReference.transposeResidual(a, o.u(), o.s(), o.v(), checked);
+        assertTrue(other <= 1e-9 * ref.s()[0], what + ": ‖AᵀU − VΣ‖ = " + other);
         if (vecTol > 0) {
             double du = SvdReference.columnsUpToSign(ref.u(), o.u(), checked);
             double dv = SvdReference.columnsUpToSign(ref.v(), o.v(), checked);
@@ -130,9 +132,9 @@ class TruncatedSvdTaskTest {
     /**
      * Every method the task can take, forced (and the automatic choice), at k = 1, 20, 200 and n/2 on
      * decaying, flat and ill-conditioned spectra, on 1, 2 and 3 workers: σ within 1e-9 relative of DGESDD's
-     * (the Gramian's down to {@value GramianSvd#RESOLVED}·σ₁, which is all it promises; the automatic
-     * choice and Krylov's down to 1e-8·σ₁), U and V orthonormal to 1e-10, A·V = U·Σ, and the method the
-     * task reports is the one expected.
+     * (the Gramian's, formed or by Lanczos, down to {@value GramianSvd#RESOLVED}·σ₁, which is all it promises;
+     * the automatic choice and Krylov's down to 1e-8·σ₁), U and V orthonormal to 1e-10, A·V = U·Σ, Aᵀ·U = V·Σ
+     * to 1e-9·σ₁ over the checked columns, and the method the task reports is the one expected.
      */
     @ParameterizedTest(name = "{0} spectrum, k = {1}, method {2}")
     @MethodSource("gridCases")
@@ -323,6 +325,21 @@ class TruncatedSvdTaskTest {
         assertEquals(expected, r.scalar("method"), "sigma_k = " + smallest);
         Outcome o = new Outcome(SvdReference.column(r.matrix("S")), r.matrix("U"), r.matrix("V"));
         assertMatches(a, ref, o, k, 1e-9, 0, "sigma_k = " + smallest);
+    }
+
+    /**
+     * A singular value repeated more times than the block has columns (30 copies of σ₁, k = 20, b = 20): every
+     * method finds it with orthonormal U and V, whatever basis of its subspace it returns.
+     */
+    @ParameterizedTest(name = "method {0}")
+    @ValueSource(ints = {0, 1, 2, 4})
+    void singularValueRepeatedBeyondTheBlock(int method) {
+        double[] sigma = new double[80];
+        for (int i = 0; i < sigma.length; i++) {
+            sigma[i] = i < 30 ? 1 : Math.pow(0.9, i - 29);
+        }
+        double[][] a = SvdReference.withSpectrum(400, 1500, sigma, 43);
+        assertMatches(a, SvdReference.reference(a), run(a, 20, method, 2), 20, 1e-9, 0, "30 equal, method " + method);
     }
 
     @ParameterizedTest(name = "method {0}")
