@@ -20,8 +20,8 @@ import java.util.Arrays;
  * <h2>Algorithm</h2>
  * Rank 0 keeps the basis V (n × s, orthonormal) and the projection T = Vᵀ·AᵀA·V (s × s, symmetric).
  * <ol>
- * <li>Start: V₁ = orth(Aᵀ·Ω), Ω pseudo-random m × b fixed by a seed and the global row index (as in
- * {@link Krylov}), so the start and every result are the same for any number of workers.</li>
+ * <li>Start: V₁ = orth(Aᵀ·Ω) ({@link Krylov#startBlock}), so the start and every result are the same for
+ * any number of workers.</li>
  * <li>Each iteration takes the newest block Vⱼ, which every rank has: W = AᵀA·Vⱼ, the ranks' parts summed by
  * one allreduce of n·b values. Rank 0 adds T's new block column C = Vᵀ·W, forms W⊥ = W − V·C, and does
  * Rayleigh–Ritz: T = Y·Θ·Yᵀ (DSYEVR). A Ritz pair (θᵢ, V·yᵢ) has residual ‖AᵀA·V·yᵢ − θᵢ·V·yᵢ‖ = ‖W⊥·yᵢ'‖,
@@ -70,27 +70,15 @@ final class GramianLanczos {
     /** The top k eigenpairs of AᵀA (collective); 1 ≤ k ≤ min(m, n). */
     static Result top(Communicator comm, WorkerRows a, long m, int k) {
         int n = a.n();
-        int r = (int) Math.min(m, n);
-        // The block, basis and restart of Krylov, whose iterations span the same spaces.
-        int b = Math.min(r, Math.max(k, Krylov.MIN_BLOCK));
-        int sMax = (int) Math.min(r, b + Math.max((long) Krylov.BASIS_BLOCKS * b, Krylov.MIN_BASIS));
-        int keepOnRestart = sMax < r ? Math.max(k, Krylov.KEPT_FIFTHS * sMax / 5) : 0;
+        Krylov.Sizes sizes = Krylov.Sizes.of(m, n, k);
+        int r = sizes.rank();
+        int b = sizes.block();
+        int sMax = sizes.maxBasis();
+        int keepOnRestart = sizes.keepOnRestart();
         boolean root = comm.rank() == 0;
         double[] v = root ? new double[n * sMax] : null;
         double[] t = root ? new double[sMax * sMax] : null; // T, column-major, leading dimension sMax
-
-        double[] omega = new double[a.ld() * b];
-        for (int j = 0; j < b; j++) {
-            Dense.fillRandomColumn(omega, a.ld(), a.rows(), j, a.firstRow(), SEED, j, 1);
-        }
-        double[] block = a.transposeTimes(omega, b);
-        comm.allreduce(block, ReduceOp.SUM);
-        if (root) {
-            double[] q = BlockOrthogonalizer.orthonormalize(null, a.parallel(), v, n, 0, block, n, b, 0, n, 0, SEED + 1);
-            System.arraycopy(q, 0, v, 0, n * b);
-            block = q;
-        }
-        comm.bcast(block, 0, n * b, 0);
+        double[] block = Krylov.startBlock(comm, a, b, SEED, v);
 
         int bp = b;
         int s0 = 0; // columns of V before the newest block

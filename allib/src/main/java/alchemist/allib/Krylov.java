@@ -103,31 +103,17 @@ final class Krylov {
         int n = a.n();
         int rows = a.rows();
         long firstRow = a.firstRow();
-        int r = (int) Math.min(m, n);
-        int b = Math.min(r, Math.max(k, MIN_BLOCK));
-        int sMax = (int) Math.min(r, b + Math.max((long) BASIS_BLOCKS * b, MIN_BASIS));
-        // Restarts happen only when sMax < r; they keep the top 2/5 of the basis's Ritz vectors (at least k).
-        int keepOnRestart = sMax < r ? Math.max(k, KEPT_FIFTHS * sMax / 5) : 0;
+        Sizes sizes = Sizes.of(m, n, k);
+        int r = sizes.rank();
+        int b = sizes.block();
+        int sMax = sizes.maxBasis();
+        int keepOnRestart = sizes.keepOnRestart();
         boolean root = comm.rank() == 0;
         int ld = Math.max(1, rows);
         double[] u = new double[ld * sMax];
         double[] v = root ? new double[n * sMax] : null;
         double[] proj = root ? new double[sMax * sMax] : null; // B = UᵀAV, column-major, leading dimension sMax
-
-        // Start block: V₁ = orth(Aᵀ·Ω).
-        double[] omega = new double[ld * b];
-        for (int j = 0; j < b; j++) {
-            Dense.fillRandomColumn(omega, ld, rows, j, firstRow, SEED, j, 1);
-        }
-        double[] z = a.transposeTimes(omega, b);
-        comm.allreduce(z, ReduceOp.SUM);
-        double[] pending = new double[n * b];
-        if (root) {
-            double[] q = BlockOrthogonalizer.orthonormalize(null, a.parallel(), v, n, 0, z, n, b, 0, n, 0, SEED + 1);
-            System.arraycopy(q, 0, v, 0, n * b);
-            System.arraycopy(q, 0, pending, 0, n * b);
-        }
-        comm.bcast(pending, 0, n * b, 0);
+        double[] pending = startBlock(comm, a, b, SEED, v);
 
         int bp = b;
         int sU = 0;
@@ -180,6 +166,48 @@ final class Krylov {
             System.arraycopy(msg, 5 + xLength, pending, 0, n * bNext);
             bp = bNext;
         }
+    }
+
+    /**
+     * The sizes of a block Krylov iteration for the top k of an m × n matrix ({@link GramianLanczos} takes the
+     * same, its iterations spanning the same spaces).
+     *
+     * @param rank          r = min(m, n), where the bases are complete
+     * @param block         b = max(k, {@value #MIN_BLOCK}), at most r
+     * @param maxBasis      s_max = b + max({@value #BASIS_BLOCKS}·b, {@value #MIN_BASIS}), at most r
+     * @param keepOnRestart the Ritz vectors a thick restart keeps: the top {@value #KEPT_FIFTHS}/5 of s_max
+     *                      (at least k); 0 when s_max = r, as no restart happens then
+     */
+    record Sizes(int rank, int block, int maxBasis, int keepOnRestart) {
+        static Sizes of(long m, int n, int k) {
+            int r = (int) Math.min(m, n);
+            int b = Math.min(r, Math.max(k, MIN_BLOCK));
+            int sMax = (int) Math.min(r, b + Math.max((long) BASIS_BLOCKS * b, MIN_BASIS));
+            return new Sizes(r, b, sMax, sMax < r ? Math.max(k, KEPT_FIFTHS * sMax / 5) : 0);
+        }
+    }
+
+    /**
+     * The start block V₁ = orth(Aᵀ·Ω) for a pseudo-random m × b block Ω fixed by the seed and the global row
+     * index (collective): in A's row space, and the same for every number of workers.
+     *
+     * @param basis rank 0's basis, whose first b columns (leading dimension n) receive V₁; null on other ranks
+     * @return V₁, n × b column-major, on every rank
+     */
+    static double[] startBlock(Communicator comm, WorkerRows a, int b, long seed, double[] basis) {
+        int n = a.n();
+        double[] omega = new double[a.ld() * b];
+        for (int j = 0; j < b; j++) {
+            Dense.fillRandomColumn(omega, a.ld(), a.rows(), j, a.firstRow(), seed, j, 1);
+        }
+        double[] block = a.transposeTimes(omega, b);
+        comm.allreduce(block, ReduceOp.SUM);
+        if (comm.rank() == 0) {
+            block = BlockOrthogonalizer.orthonormalize(null, a.parallel(), basis, n, 0, block, n, b, 0, n, 0, seed + 1);
+            System.arraycopy(block, 0, basis, 0, n * b);
+        }
+        comm.bcast(block, 0, n * b, 0);
+        return block;
     }
 
     /**

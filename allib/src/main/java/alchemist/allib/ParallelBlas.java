@@ -1,6 +1,9 @@
 package alchemist.allib;
 
 import alchemist.task.Parallel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The big local products of allib's tasks, cut into single-threaded BLAS calls that run on a worker's threads
@@ -96,7 +99,7 @@ final class ParallelBlas {
      * @param z n × b, column-major, leading dimension n, overwritten (zero when rows = 0)
      */
     static void gramianTimes(Parallel parallel, double[] a, int rows, int n, double[] x, int ldx, int b, double[] z) {
-        java.util.Arrays.fill(z, 0, n * b, 0);
+        Arrays.fill(z, 0, n * b, 0);
         if (rows == 0) {
             return;
         }
@@ -106,11 +109,11 @@ final class ParallelBlas {
             transposeTimes(parallel, a, rows, n, y, 0, rows, b, z, 0, n);
             return;
         }
-        int[] edges = Blocks.nearEqual(rows, (int) Math.min(GRAMIAN_TIMES_PIECES,
-                Math.max(1, Math.min(rows, 4L * rows * n * b / Blocks.MIN_FLOPS))));
-        int pieces = edges.length - 1;
+        long worthwhile = Math.max(1, 4L * rows * n * b / Blocks.MIN_FLOPS);
+        int pieces = (int) Math.min(Math.min(rows, GRAMIAN_TIMES_PIECES), worthwhile);
+        int[] edges = Blocks.nearEqual(rows, pieces);
         double[][] partial = new double[pieces][];
-        java.util.List<Runnable> work = new java.util.ArrayList<>(pieces);
+        List<Runnable> work = new ArrayList<>(pieces);
         for (int p = 0; p < pieces; p++) {
             int piece = p;
             work.add(() -> {

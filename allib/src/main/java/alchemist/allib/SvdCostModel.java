@@ -55,9 +55,9 @@ final class SvdCostModel {
 
     /** @return the Lanczos method's estimated time per rank, in flops */
     static double lanczosCost(long m, int n, int k, int p) {
-        double r = Math.min(m, n);
-        double b = Math.min(r, Math.max(k, Krylov.MIN_BLOCK));
-        double basis = 0.7 * Math.min(r, b + Math.max(Krylov.BASIS_BLOCKS * b, Krylov.MIN_BASIS));
+        Krylov.Sizes sizes = Krylov.Sizes.of(m, n, k);
+        double b = sizes.block();
+        double basis = 0.7 * sizes.maxBasis();
         double md = m;
         double perIteration = 4 * md * n * b / p + 12.0 * n * basis * b
                 + EIGEN_SLOWDOWN * SMALL_EIGEN_FLOPS * basis * basis * basis;

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * {@code truncated_svd(A, k, method = 0) -> (U, S, V, method)}: the top k singular values and vectors of an
  * m × n matrix A, with A·V = U·diag(S): U (m × k, laid out in rows like A), S (k × 1, descending), V (n × k,
  * not transposed), and the name of the method that ran ({@code "gramian"}, {@code "gramian_refined"},
- * {@code "lanczos"}, {@code "lanczos_refined"} or {@code "krylov"}). The seed's spelling, {@code truncated_SVD}, is the same task with the seed's outputs
- * (U, S, V) only, so that the seed's {@code alU, alS, alV = run_task("truncated_SVD", alA, k)} still unpacks.
+ * {@code "lanczos"}, {@code "lanczos_refined"} or {@code "krylov"}). The seed's spelling, {@code truncated_SVD},
+ * is the same task with the seed's outputs (U, S, V) only, so that the seed's
+ * {@code alU, alS, alV = run_task("truncated_SVD", alA, k)} still unpacks.
  * U and V have orthonormal columns; where σᵢ = 0 (A of rank below k), the matching columns of U and V are
  * an orthonormal completion (U's from the Householder Q of TSQR, or pseudo-random directions in the Krylov
  * method), not zero, so that U and V stay orthonormal and A·V = U·Σ still holds.
@@ -22,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@code method}: 0 lets the task choose. Its first step is always the Gramian AᵀA's top eigenpairs
  * ({@link GramianSvd}): {@link SvdCostModel} picks, for this shape, k and number of workers, whether to form
  * the Gramian (DSYRK and DSYEVR: tall matrices) or to find them by block Lanczos on Aᵀ·(A·X) without forming
- * it ({@link GramianLanczos}: wide matrices); when the eigenvalues show σₖ below {@value GramianSvd#RESOLVED}·σ₁
- * (beyond what the Gramian resolves), the Krylov method on A runs instead. 1 is the formed Gramian (refined where the spectrum needs it), 2 Krylov ({@link Krylov}), 3
- * the formed Gramian always refined, 4 the Gramian by Lanczos (refined where the spectrum needs it). A k
- * outside [1, min(m, n)] or another method is a bad argument (ERROR 11).
+ * it ({@link GramianLanczos}: wide matrices); when the eigenvalues show σₖ below
+ * {@value GramianSvd#RESOLVED}·σ₁ (beyond what the Gramian resolves), the Krylov method on A runs instead.
+ * 1 is the formed Gramian (refined where the spectrum needs it), 2 Krylov ({@link Krylov}), 3 the formed
+ * Gramian always refined, 4 the Gramian by Lanczos (refined where the spectrum needs it). A k outside
+ * [1, min(m, n)] or another method is a bad argument (ERROR 11).
  *
  * <p>Accuracy, measured against LAPACK's DGESDD on the whole matrix (see the tests): the Gramian gives σᵢ
  * within 1e-9 relative down to about 1e-6·σ₁ (refined), the Krylov method down to 1e-8·σ₁. S and V are
